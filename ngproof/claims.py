@@ -1,0 +1,116 @@
+"""The core noun: a claim of the lesson, and the registry that collects them.
+
+A claim is what the material says (statement, source, expectation); its body
+is a function ``body(c)`` that records evidence on a :class:`ngproof.checks.Checks`.
+Declaring a claim never imports sympy or hypothesis.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+EXPECTATIONS = ("holds", "false", "holds-if")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the lesson makes the claim: a section heading and a short quote."""
+
+    section: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement of the lesson.
+
+    ``expect`` is the catalogue author's declaration: ``holds``; ``false``;
+    or ``holds-if`` (the lesson states it unconditionally, but it is true only
+    under ``condition``).  ``corrects`` names the lesson claim that this one
+    corrects, if any.
+    """
+
+    id: str
+    title: str
+    statement: str
+    source: Source
+    body: Callable = field(repr=False, compare=False)
+    expect: str = "holds"
+    condition: str | None = None
+    depends_on: tuple[str, ...] = ()
+    corrects: str | None = None
+    tags: tuple[str, ...] = ()
+    module: str = ""
+    timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise ValueError(f"claim id {self.id!r}: use lower-case letters, digits, '.', '-', '_'")
+        if self.expect not in EXPECTATIONS:
+            raise ValueError(f"claim {self.id}: expect must be one of {EXPECTATIONS}, not {self.expect!r}")
+        if self.expect == "holds-if" and not self.condition:
+            raise ValueError(f"claim {self.id}: expect='holds-if' needs a condition")
+        if not self.source.section or not self.source.quote:
+            raise ValueError(f"claim {self.id}: source needs a section heading and a quote")
+
+    @property
+    def is_erratum(self) -> bool:
+        """Declared false or conditional: the lesson's statement as written fails."""
+        return self.expect != "holds"
+
+
+_collected: list[Claim] | None = None
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list[Claim]]:
+    """Collect the claims declared while the block runs (e.g. a module import)."""
+    global _collected
+    previous, _collected = _collected, []
+    try:
+        yield _collected
+    finally:
+        _collected = previous
+
+
+def claim(
+    id: str,
+    *,
+    title: str,
+    statement: str,
+    source: tuple[str, str],
+    expect: str = "holds",
+    condition: str | None = None,
+    depends_on: tuple[str, ...] | list[str] = (),
+    corrects: str | None = None,
+    tags: tuple[str, ...] | list[str] = (),
+    timeout: float | None = None,
+) -> Callable[[Callable], Claim]:
+    """Declare a claim; the decorated function ``body(c)`` records its evidence.
+
+    ``source`` is ``(section heading, short quote)`` from the lesson.
+    """
+
+    def declare(body: Callable) -> Claim:
+        declared = Claim(
+            id=id,
+            title=title,
+            statement=statement,
+            source=Source(*source),
+            body=body,
+            expect=expect,
+            condition=condition,
+            depends_on=tuple(depends_on),
+            corrects=corrects,
+            tags=tuple(tags),
+            module=body.__module__,
+            timeout=timeout,
+        )
+        if _collected is not None:
+            _collected.append(declared)
+        return declared
+
+    return declare

@@ -1,0 +1,117 @@
+"""Command line: ``python -m ngproof verify|list|show|bench``.
+
+Exit codes (contract): 0 every outcome as expected; 1 an unexpected outcome,
+an error, a timeout, a load error or nothing run; 2 a usage error (one line on
+stderr, no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer seed, got {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"seed must be in [0, 2**32), got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"timeout must be positive, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m ngproof", description="Check every claim of a lesson.")
+    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+
+    verify = verbs.add_parser("verify", help="run the catalogue and report")
+    verify.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="theorem modules or directories")
+    verify.add_argument("-k", dest="keyword", metavar="EXPR", help="select claims by id/title/section/tag words")
+    verify.add_argument("-j", dest="jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
+                        help="worker processes (default: all cores)")
+    verify.add_argument("--profile", choices=("ci", "dev", "thorough"), default="ci")
+    verify.add_argument("--seed", type=_seed, default=0, help="seed of all fuzzing (default 0)")
+    verify.add_argument("--timeout", type=_seconds, default=600.0, help="per-claim limit in seconds (default 600)")
+    verify.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report")
+    verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
+    verify.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report")
+    verify.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+
+    listing = verbs.add_parser("list", help="list the claims of the catalogue")
+    listing.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    show = verbs.add_parser("show", help="show one claim")
+    show.add_argument("claim_id", metavar="CLAIM_ID")
+    show.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+
+    verbs.add_parser("bench", help="benchmark the kernels against their baselines", add_help=False)
+    return parser
+
+
+def _check_paths(paths: list[Path]) -> None:
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+
+
+def _check_output(path: Path | None, option: str) -> None:
+    if path is not None and path.is_dir():
+        raise UsageError(f"{option} {path}: is a directory, give a file name")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        from ngproof.bench import main as bench
+        return bench(argv[1:])
+    try:
+        args = build_parser().parse_args(argv)
+        _check_paths(args.paths)
+        if args.verb == "verify":
+            for path, option in ((args.json, "--json"), (args.junit, "--junit"), (args.html, "--html")):
+                _check_output(path, option)
+            if args.keyword:
+                from ngproof.selection import matcher
+                matcher(args.keyword)
+    except UsageError as exc:
+        print(f"ngproof: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except ValueError as exc:  # a malformed -k expression
+        print(f"ngproof: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    from ngproof import commands
+    return getattr(commands, args.verb)(args)

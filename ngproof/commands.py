@@ -1,0 +1,66 @@
+"""What each verb of the command line does, given parsed arguments."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from ngproof.atomic import write_atomic
+
+
+def _progress(result, done: int, total: int) -> None:
+    print(f"[{done:>{len(str(total))}}/{total}] {result.status:<12} {result.claim.id}", file=sys.stderr, flush=True)
+
+
+def verify(args) -> int:
+    if args.jobs > 1:  # one BLAS thread per worker: the workers already use the cores
+        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+            os.environ.setdefault(variable, "1")
+    from ngproof.report import json_report, text
+    from ngproof.verification import verify as run_verification
+
+    print(f"ngproof: profile {args.profile}, seed {args.seed}, {args.jobs} worker(s)", file=sys.stderr)
+    run = run_verification(args.paths or None, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
+                           seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress)
+    print(text.render(run), end="")
+    if args.json:
+        write_atomic(args.json, json_report.render(run))
+    if args.junit:
+        from ngproof.report import junit
+        write_atomic(args.junit, junit.render(run))
+    if args.html:
+        from ngproof.report import html
+        write_atomic(args.html, html.render(run))
+    return 1 if run.failed else 0
+
+
+def list(args) -> int:  # noqa: A001 - the verb's name
+    from ngproof.discovery import discover
+
+    catalogue = discover(args.paths or None)
+    if args.json:
+        rows = [{"id": c.id, "title": c.title, "section": c.source.section, "expect": c.expect,
+                 "depends_on": [*c.depends_on], "tags": [*c.tags]} for c in catalogue.claims]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for c in catalogue.claims:
+            print(f"{c.id:<44} {c.expect:<9} {c.title}")
+    for error in catalogue.load_errors:
+        print(f"LOAD ERROR {error.path}: {error.message}", file=sys.stderr)
+    return 1 if catalogue.load_errors else 0
+
+
+def show(args) -> int:
+    from ngproof.discovery import discover
+
+    catalogue = discover(args.paths or None)
+    claim = catalogue.by_id().get(args.claim_id)
+    if claim is None:
+        print(f"ngproof: error: no claim with id {args.claim_id!r} (see 'python -m ngproof list')", file=sys.stderr)
+        return 2
+    print(f"{claim.id}: {claim.title}\n  statement: {claim.statement}\n  section:   {claim.source.section}\n"
+          f"  quote:     {claim.source.quote}\n  expect:    {claim.expect}"
+          + (f" (if {claim.condition})" if claim.condition else "")
+          + (f"\n  corrects:  {claim.corrects}" if claim.corrects else "")
+          + (f"\n  depends on: {', '.join(claim.depends_on)}" if claim.depends_on else ""))
+    return 0

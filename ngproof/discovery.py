@@ -1,0 +1,93 @@
+"""Find theorem modules and build the claim registry.
+
+Modules are loaded by file path under private names, so a course's own
+``theorems`` package or the working directory can never shadow them.  Files
+whose names start with ``_`` are skipped; modules load in file-name order,
+which is the lesson's order when files are numbered.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ngproof
+from ngproof.claims import Claim, collecting
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A theorem module that could not be loaded, or a registry inconsistency."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class Catalogue:
+    """The claims found, in lesson order, and what failed to load."""
+
+    claims: list[Claim] = field(default_factory=list)
+    load_errors: list[LoadError] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Claim]:
+        return {c.id: c for c in self.claims}
+
+
+def default_catalogue() -> Path:
+    """The catalogue shipped with ngproof (installed beside it, or in a source checkout)."""
+    package = Path(ngproof.__file__).resolve().parent
+    for candidate in (package / "theorems", package.parent / "theorems"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("the packaged theorems catalogue is missing from this installation")
+
+
+def theorem_files(paths: list[Path]) -> list[Path]:
+    """The theorem modules under ``paths`` (directories are searched recursively)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.py") if not any(part.startswith("_") for part in p.relative_to(path).parts)))
+        elif path.suffix == ".py" and path.is_file():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"no theorem module or directory at {path}")
+    return files
+
+
+def _module_name(path: Path) -> str:
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
+    return f"ngproof_catalogue_{digest}.{path.stem.replace('-', '_')}"
+
+
+def load_module(path: Path) -> list[Claim]:
+    """Import one theorem module by path and return the claims it declares."""
+    name = _module_name(path)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    with collecting() as declared:
+        spec.loader.exec_module(module)
+    return list(declared)
+
+
+def discover(paths: list[Path] | None = None) -> Catalogue:
+    """Load every theorem module under ``paths`` (default: the packaged catalogue)."""
+    catalogue = Catalogue()
+    for path in theorem_files(list(paths) if paths else [default_catalogue()]):
+        try:
+            catalogue.claims.extend(load_module(path))
+        except Exception as exc:  # a broken module is reported, the rest still load
+            where = traceback.extract_tb(exc.__traceback__)
+            line = getattr(exc, "lineno", None) or (where[-1].lineno if where else "?")
+            catalogue.load_errors.append(LoadError(str(path), f"line {line}: {type(exc).__name__}: {exc}"))
+    seen: set[str] = set()
+    for claim in catalogue.claims:
+        if claim.id in seen:
+            catalogue.load_errors.append(LoadError(claim.module, f"claim id {claim.id!r} is declared twice"))
+        seen.add(claim.id)
+    return catalogue

@@ -1,0 +1,53 @@
+"""The JSON report (contract fields of DESIGN.md, plus environment and errata)."""
+from __future__ import annotations
+
+import json
+
+from ngproof.runner import ClaimResult
+from ngproof.verification import Run, environment
+
+SCHEMA_VERSION = 1
+
+
+def claim_record(result: ClaimResult, fully_proved: bool) -> dict:
+    """One claim as the contract describes it."""
+    claim = result.claim
+    return {
+        "id": claim.id,
+        "title": claim.title,
+        "statement": claim.statement,
+        "source": {"section": claim.source.section, "quote": claim.source.quote},
+        "expect": claim.expect,
+        "condition": claim.condition,
+        "status": result.status,
+        "outcome": result.outcome,
+        "fully_proved": fully_proved,
+        "corrects": claim.corrects,
+        "depends_on": list(claim.depends_on),
+        "tags": list(claim.tags),
+        "seconds": round(result.seconds, 4),
+        "evidence": [e.to_dict() for e in result.evidence],
+    }
+
+
+def report(run: Run) -> dict:
+    """The whole run as a JSON-ready dict."""
+    fully = run.fully_proved()
+    return {
+        "schema": SCHEMA_VERSION,
+        "version": run.version,
+        "seed": run.seed,
+        "profile": run.profile,
+        "seconds": round(run.seconds, 3),
+        "started": run.started,
+        "environment": environment(),
+        "summary": run.summary,
+        "errata": [r.claim.id for r in run.errata],
+        "load_errors": [{"path": e.path, "message": e.message} for e in run.load_errors],
+        "claims": [claim_record(r, r.claim.id in fully) for r in run.results],
+    }
+
+
+def render(run: Run) -> str:
+    """The JSON text of the report."""
+    return json.dumps(report(run), indent=2, ensure_ascii=False, default=str) + "\n"

@@ -1,0 +1,63 @@
+"""The report for people: one line per claim grouped by lesson section, errata last."""
+from __future__ import annotations
+
+import json
+
+from ngproof.runner import ClaimResult
+from ngproof.verification import Run
+
+MARKS = {"proved": "✔", "verified": "✓", "refuted": "✗", "inconclusive": "?", "error": "E", "timeout": "T"}
+
+
+def claim_line(result: ClaimResult) -> str:
+    """``  ✔ proved      id — title  (0.12 s)``, flagged when the outcome is unexpected."""
+    flag = "  << UNEXPECTED" if result.outcome == "unexpected" else ""
+    erratum = "  [lesson erratum]" if result.claim.is_erratum and result.outcome == "expected" else ""
+    return (f"  {MARKS[result.status]} {result.status:<12} {result.claim.id} — {result.claim.title}"
+            f"  ({result.seconds:.2f} s){erratum}{flag}")
+
+
+def _counterexample_lines(result: ClaimResult) -> list[str]:
+    lines = []
+    for evidence in result.evidence:
+        if evidence.status in ("refuted", "error", "timeout", "inconclusive"):
+            lines.append(f"      {evidence.kind}: {evidence.detail.splitlines()[0] if evidence.detail else ''}")
+            if evidence.counterexample:
+                text = json.dumps(evidence.counterexample, ensure_ascii=False, default=str)
+                lines.append(f"        {text[:400]}{'…' if len(text) > 400 else ''}")
+    return lines
+
+
+def render(run: Run) -> str:
+    """The whole text report."""
+    lines: list[str] = []
+    section = None
+    for result in run.results:
+        if result.claim.source.section != section:
+            section = result.claim.source.section
+            lines.append(f"\n{section}")
+        lines.append(claim_line(result))
+    if run.errata:
+        lines.append("\nErrata of the lesson (statements as written that fail; see the corrected claims):")
+        corrections = {r.claim.corrects: r.claim.id for r in run.results if r.claim.corrects}
+        for result in run.errata:
+            fix = corrections.get(result.claim.id)
+            lines.append(f"  ✗ {result.claim.id}: {result.claim.title}" + (f"  → corrected by {fix}" if fix else ""))
+            if result.claim.condition:
+                lines.append(f"      holds only if: {result.claim.condition}")
+            lines.extend(_counterexample_lines(result))
+    unexpected = [r for r in run.results if r.outcome == "unexpected"]
+    if unexpected:
+        lines.append("\nUnexpected outcomes:")
+        for result in unexpected:
+            lines.append(f"  {result.claim.id}: {result.status}, declared '{result.claim.expect}'")
+            lines.extend(_counterexample_lines(result))
+    for error in run.load_errors:
+        lines.append(f"\nLOAD ERROR {error.path}: {error.message}")
+    counts = ", ".join(f"{n} {s}" for s, n in run.summary.items() if n)
+    lines.append(f"\n{len(run.results)} claims: {counts or 'none'}; seed {run.seed}, profile {run.profile}, "
+                 f"{run.seconds:.1f} s")
+    if not run.results:
+        lines.append("no claims were run: a run that verifies nothing fails")
+    lines.append("FAILED" if run.failed else "OK: every outcome as expected")
+    return "\n".join(lines).lstrip("\n") + "\n"

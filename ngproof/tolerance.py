@@ -1,0 +1,59 @@
+"""Relative comparisons whose tolerance follows from the problem's conditioning.
+
+A backward-stable computation of size ``n`` in precision ``eps`` on a problem
+with condition number ``cond`` has relative forward error of order
+``n * eps * cond``; two such computations (kernel and oracle) are compared with
+
+    tolerance = SAFETY * n * eps * cond,        SAFETY = 32.
+
+Callers pass the honest ``cond`` of what they compute (e.g. ``np.linalg.cond(F + λI)``);
+the constant is fixed here, never tuned per claim.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SAFETY = 32.0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A computed value against an independent expected value."""
+
+    computed: object
+    expected: object
+    cond: float = 1.0
+    what: str = ""
+
+    @property
+    def dtype(self) -> np.dtype:
+        arrays = [np.asarray(self.computed), np.asarray(self.expected)]
+        floats = [a.dtype for a in arrays if np.issubdtype(a.dtype, np.floating)]
+        return min(floats, key=lambda d: d.itemsize) if floats else np.dtype(np.float64)
+
+    @property
+    def tolerance(self) -> float:
+        n = max([1, *np.shape(self.expected)])
+        return SAFETY * n * float(np.finfo(self.dtype).eps) * max(1.0, float(self.cond))
+
+    @property
+    def relative_error(self) -> float:
+        computed = np.asarray(self.computed, dtype=np.float64)
+        expected = np.asarray(self.expected, dtype=np.float64)
+        if computed.shape != expected.shape:
+            raise ValueError(f"{self.what or 'comparison'}: shapes differ, {computed.shape} vs {expected.shape}")
+        if not np.all(np.isfinite(computed)):
+            return float("inf")
+        scale = max(np.linalg.norm(expected), np.linalg.norm(computed))
+        return 0.0 if scale == 0 else float(np.linalg.norm(computed - expected) / scale)
+
+    @property
+    def ok(self) -> bool:
+        return self.relative_error <= self.tolerance
+
+
+def close(computed, expected, cond: float = 1.0, what: str = "") -> Comparison:
+    """Compare ``computed`` with an independent ``expected`` at a conditioning-derived tolerance."""
+    return Comparison(computed, expected, cond, what)

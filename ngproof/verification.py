@@ -1,0 +1,93 @@
+"""One verification run: discover, select, run, and the result every report renders."""
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import ngproof
+from ngproof.discovery import LoadError, discover
+from ngproof.evidence import STATUSES
+from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, run_claims
+from ngproof.selection import select
+
+
+@dataclass
+class Run:
+    """The results of a run, with what a report needs to say how they were obtained."""
+
+    results: list[ClaimResult]
+    load_errors: list[LoadError]
+    seed: int
+    profile: str
+    seconds: float
+    started: str
+    paths: list[str] = field(default_factory=list)
+    version: str = ngproof.__version__
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {status: 0 for status in STATUSES}
+        for result in self.results:
+            counts[result.status] += 1
+        counts["unexpected"] = sum(r.outcome == "unexpected" for r in self.results)
+        return counts
+
+    @property
+    def errata(self) -> list[ClaimResult]:
+        """Lesson statements found false or conditional, as declared."""
+        return [r for r in self.results if r.claim.is_erratum and r.status == "refuted"]
+
+    @property
+    def failed(self) -> bool:
+        """Whether CI should fail: an unexpected outcome, a load error, or nothing run."""
+        return bool(self.load_errors) or not self.results or any(r.outcome == "unexpected" for r in self.results)
+
+    def fully_proved(self) -> set[str]:
+        """Claims proved whose every dependency (transitively) is fully proved too."""
+        by_id = {r.claim.id: r for r in self.results}
+        memo: dict[str, bool] = {}
+
+        def check(claim_id: str, trail: frozenset) -> bool:
+            if claim_id not in memo:
+                result = by_id.get(claim_id)
+                memo[claim_id] = bool(result) and result.status == "proved" and claim_id not in trail and all(
+                    check(dep, trail | {claim_id}) for dep in result.claim.depends_on)
+            return memo[claim_id]
+
+        return {claim_id for claim_id in by_id if check(claim_id, frozenset())}
+
+
+def environment() -> dict[str, str]:
+    """Library versions next to the seed: hypothesis replays need the same versions."""
+    import hypothesis
+    import mpmath
+    import numba
+    import numpy
+    import sympy
+    return {"python": platform.python_version(), "numpy": numpy.__version__, "numba": numba.__version__,
+            "sympy": sympy.__version__, "hypothesis": hypothesis.__version__, "mpmath": mpmath.__version__,
+            "host": platform.node()}
+
+
+def verify(
+    paths: list[Path] | None = None,
+    *,
+    keyword: str | None = None,
+    jobs: int = 1,
+    timeout: float = DEFAULT_TIMEOUT,
+    seed: int = 0,
+    profile: str = "ci",
+    progress: Callable | None = None,
+) -> Run:
+    """Discover the catalogue under ``paths``, select by ``keyword`` and run it."""
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    clock = time.perf_counter()
+    catalogue = discover(paths)
+    claims = select(catalogue.claims, keyword)
+    results = run_claims(claims, paths=paths, jobs=jobs, timeout=timeout, seed=seed, profile=profile, progress=progress)
+    return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, started,
+               [str(p) for p in paths or []])
