@@ -5,10 +5,10 @@ body, the checks object it receives; ``close`` builds numeric comparisons and
 ``ngproof.strategies`` draws inputs.  Importing ngproof loads neither sympy
 nor hypothesis, so ``ngproof.kernels`` stays light.
 """
-from ngproof.claims import Claim, claim
+from ngproof.claims import Claim, claim, uncheckable
 
 __version__ = "0.1.0"
-__all__ = ["Claim", "claim", "close", "__version__"]
+__all__ = ["Claim", "claim", "close", "uncheckable", "__version__"]
 
 
 def close(computed, expected, cond: float = 1.0, what: str = ""):

@@ -62,12 +62,21 @@ class Claim:
         return self.expect != "holds"
 
 
-_collected: list[Claim] | None = None
+@dataclass(frozen=True)
+class Uncheckable:
+    """A passage of the lesson with no checkable content (an opinion, an analogy), and why."""
+
+    source: Source
+    reason: str
+    module: str = ""
+
+
+_collected: list[Claim | Uncheckable] | None = None
 
 
 @contextlib.contextmanager
-def collecting() -> Iterator[list[Claim]]:
-    """Collect the claims declared while the block runs (e.g. a module import)."""
+def collecting() -> Iterator[list[Claim | Uncheckable]]:
+    """Collect the claims and uncheckable passages declared while the block runs."""
     global _collected
     previous, _collected = _collected, []
     try:
@@ -114,3 +123,19 @@ def claim(
         return declared
 
     return declare
+
+
+def uncheckable(section: str, quote: str, reason: str) -> Uncheckable:
+    """List a passage that carries no checkable statement, with the reason (never drop it silently).
+
+    An analogy that is mathematically misleading says why in ``reason``.
+    """
+    import inspect
+
+    caller = inspect.currentframe().f_back
+    passage = Uncheckable(Source(section, quote), reason, caller.f_globals.get("__name__", "") if caller else "")
+    if not reason.strip():
+        raise ValueError(f"uncheckable passage {quote[:40]!r}: give a reason")
+    if _collected is not None:
+        _collected.append(passage)
+    return passage

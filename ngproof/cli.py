@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("claim_id", metavar="CLAIM_ID")
     show.add_argument("paths", nargs="*", type=Path, metavar="PATH")
 
+    coverage = verbs.add_parser("coverage", help="map the lesson's passages to the claims that cite them")
+    coverage.add_argument("--material", type=Path, required=True, metavar="PATH", help="the lesson text")
+    coverage.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    coverage.add_argument("--json", type=Path, metavar="FILE", help="write the coverage as JSON")
+
     verbs.add_parser("bench", help="benchmark the kernels against their baselines", add_help=False)
     return parser
 
@@ -101,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         _check_paths(args.paths)
+        if args.verb == "coverage" and not args.material.is_file():
+            raise UsageError(f"--material {args.material}: no such file")
         if args.verb == "verify":
             for path, option in ((args.json, "--json"), (args.junit, "--junit"), (args.html, "--html")):
                 _check_output(path, option)

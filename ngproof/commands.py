@@ -64,3 +64,9 @@ def show(args) -> int:
           + (f"\n  corrects:  {claim.corrects}" if claim.corrects else "")
           + (f"\n  depends on: {', '.join(claim.depends_on)}" if claim.depends_on else ""))
     return 0
+
+
+def coverage(args) -> int:
+    from ngproof.coverage import main as run_coverage
+
+    return run_coverage(args)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ngproof
-from ngproof.claims import Claim, collecting
+from ngproof.claims import Claim, Uncheckable, collecting
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Catalogue:
     """The claims found, in lesson order, and what failed to load."""
 
     claims: list[Claim] = field(default_factory=list)
+    uncheckable: list[Uncheckable] = field(default_factory=list)
     load_errors: list[LoadError] = field(default_factory=list)
 
     def by_id(self) -> dict[str, Claim]:
@@ -64,8 +65,8 @@ def _module_name(path: Path) -> str:
     return f"ngproof_catalogue_{digest}.{path.stem.replace('-', '_')}"
 
 
-def load_module(path: Path) -> list[Claim]:
-    """Import one theorem module by path and return the claims it declares."""
+def load_module(path: Path) -> list[Claim | Uncheckable]:
+    """Import one theorem module by path and return the claims and passages it declares."""
     name = _module_name(path)
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
@@ -80,7 +81,8 @@ def discover(paths: list[Path] | None = None) -> Catalogue:
     catalogue = Catalogue()
     for path in theorem_files(list(paths) if paths else [default_catalogue()]):
         try:
-            catalogue.claims.extend(load_module(path))
+            for item in load_module(path):
+                (catalogue.claims if isinstance(item, Claim) else catalogue.uncheckable).append(item)
         except Exception as exc:  # a broken module is reported, the rest still load
             where = traceback.extract_tb(exc.__traceback__)
             line = getattr(exc, "lineno", None) or (where[-1].lineno if where else "?")

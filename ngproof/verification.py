@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 import ngproof
+from ngproof.claims import Uncheckable
 from ngproof.discovery import LoadError, discover
 from ngproof.evidence import STATUSES
 from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, run_claims
@@ -26,6 +27,7 @@ class Run:
     seconds: float
     started: str
     paths: list[str] = field(default_factory=list)
+    uncheckable: list[Uncheckable] = field(default_factory=list)
     version: str = ngproof.__version__
 
     @property
@@ -90,4 +92,4 @@ def verify(
     claims = select(catalogue.claims, keyword)
     results = run_claims(claims, paths=paths, jobs=jobs, timeout=timeout, seed=seed, profile=profile, progress=progress)
     return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, started,
-               [str(p) for p in paths or []])
+               [str(p) for p in paths or []], catalogue.uncheckable)

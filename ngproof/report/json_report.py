@@ -44,6 +44,8 @@ def report(run: Run) -> dict:
         "summary": run.summary,
         "errata": [r.claim.id for r in run.errata],
         "load_errors": [{"path": e.path, "message": e.message} for e in run.load_errors],
+        "uncheckable": [{"section": u.source.section, "quote": u.source.quote, "reason": u.reason}
+                        for u in run.uncheckable],
         "claims": [claim_record(r, r.claim.id in fully) for r in run.results],
     }
 
