@@ -1,0 +1,60 @@
+"""The JUnit XML report parses, counts right, and says why a claim failed."""
+import xml.etree.ElementTree as ET
+
+from ngproof.report import junit
+from ngproof.verification import Run
+
+
+def _cases(root: ET.Element) -> dict[str, ET.Element]:
+    return {case.get("name"): case for case in root.iter("testcase")}
+
+
+def test_suite_attributes_count_claims_and_load_errors(run: Run):
+    root = ET.fromstring(junit.render(run))
+    suite = root.find("testsuite")
+    assert suite.get("tests") == "7"            # six claims and one load error
+    assert suite.get("failures") == "1"         # demo.broken
+    assert suite.get("errors") == "2"           # demo.crash and the load error
+    assert suite.get("timestamp") == "2026-01-02T03:04:05"
+    assert float(suite.get("time")) == 1.5
+    properties = {p.get("name"): p.get("value") for p in suite.find("properties")}
+    assert properties["seed"] == "7" and properties["profile"] == "ci" and properties["version"]
+
+
+def test_classname_is_the_lesson_section(run: Run):
+    cases = _cases(ET.fromstring(junit.render(run)))
+    assert cases["demo.gradient"].get("classname") == "Bernoulli Log-Likelihood with Cross-Entropy Loss"
+    assert cases["demo.broken"].get("classname") == "Worked Examples"
+
+
+def test_expected_erratum_passes_with_a_note(run: Run):
+    case = _cases(ET.fromstring(junit.render(run)))["demo.wrong"]
+    assert case.find("failure") is None and case.find("error") is None
+    note = case.find("system-out").text
+    assert "Lesson erratum" in note and "Corrected by: demo.corrected" in note and "-0.5" in note
+    assert {p.get("name"): p.get("value") for p in case.find("properties")}["erratum"] == "true"
+
+
+def test_unexpected_outcome_is_a_failure_with_the_counterexample(run: Run):
+    failure = _cases(ET.fromstring(junit.render(run)))["demo.broken"].find("failure")
+    assert failure.get("type") == "unexpected-refuted"
+    assert '"theta": 0' in failure.get("message") and "-0.5" in failure.text
+
+
+def test_errors_and_load_errors_are_errors(run: Run):
+    cases = _cases(ET.fromstring(junit.render(run)))
+    assert "ZeroDivisionError" in cases["demo.crash"].find("error").get("message")
+    assert cases["theorems/99_bad.py"].find("error").get("type") == "load-error"
+
+
+def test_hostile_title_survives_as_text(run: Run):
+    text = junit.render(run)
+    assert "<script>" not in text
+    properties = {p.get("name"): p.get("value") for p in _cases(ET.fromstring(text))["demo.hostile"].find("properties")}
+    assert properties["title"] == "<script>alert(1)</script>"
+
+
+def test_a_run_of_nothing_fails(run: Run):
+    empty = Run([], [], seed=0, profile="ci", seconds=0.0, started="2026-01-02T03:04:05+00:00")
+    suite = ET.fromstring(junit.render(empty)).find("testsuite")
+    assert suite.get("tests") == "1" and suite.get("failures") == "1"
