@@ -1,0 +1,71 @@
+"""ngproof.kernels: natural gradient, damping and K-FAC as a numba library.
+
+Implements the lesson 24-02 "Natural Gradient Descent": dense and diagonal
+natural gradients, the closed forms for Bernoulli, Gaussian and categorical
+models, Fisher estimators, damping (Tikhonov, Levenberg–Marquardt, π-damping),
+K-FAC, matrix-free conjugate gradient, the KL trust-region step, a small MLP
+in PyTorch's layout and a training comparison.  Imports numpy, scipy and numba
+only; every public function validates its input and raises ``ValueError``
+naming the argument.
+"""
+
+from .cg import cg_natural_gradient
+from .closed_forms import (
+    bernoulli_fisher,
+    bernoulli_gradient,
+    bernoulli_natural_gradient,
+    categorical_fisher,
+    categorical_natural_gradient,
+    gaussian_fisher_diagonal,
+    gaussian_natural_gradient,
+)
+from .damping import LevenbergMarquardt, lm_damping, pi_damping, reduction_ratio, tikhonov
+from .fisher import (
+    bernoulli_output_fisher,
+    empirical_fisher,
+    gaussian_output_fisher,
+    monte_carlo_fisher,
+    scores_outer_mean,
+    softmax_fisher,
+)
+from .kfac import damped_inverse, ema, kfac_factors, kfac_precondition, kfac_solve, kfac_step, kronecker_dense
+from .mlp import MLP
+from .natural_gradient import diagonal_natural_gradient, natural_gradient
+from .training import synthetic_data, train
+from .trust_region import kl_line_search, trust_region_step
+
+__all__ = [
+    "LevenbergMarquardt",
+    "MLP",
+    "bernoulli_fisher",
+    "bernoulli_gradient",
+    "bernoulli_natural_gradient",
+    "bernoulli_output_fisher",
+    "categorical_fisher",
+    "categorical_natural_gradient",
+    "cg_natural_gradient",
+    "damped_inverse",
+    "diagonal_natural_gradient",
+    "ema",
+    "empirical_fisher",
+    "gaussian_fisher_diagonal",
+    "gaussian_natural_gradient",
+    "gaussian_output_fisher",
+    "kfac_factors",
+    "kfac_precondition",
+    "kfac_solve",
+    "kfac_step",
+    "kl_line_search",
+    "kronecker_dense",
+    "lm_damping",
+    "monte_carlo_fisher",
+    "natural_gradient",
+    "pi_damping",
+    "reduction_ratio",
+    "scores_outer_mean",
+    "softmax_fisher",
+    "synthetic_data",
+    "tikhonov",
+    "train",
+    "trust_region_step",
+]
