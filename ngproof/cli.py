@@ -1,4 +1,4 @@
-"""Command line: ``python -m ngproof verify|list|show|bench``.
+"""Command line: ``python -m ngproof verify|list|show|coverage|cache|bench``.
 
 Exit codes (contract): 0 every outcome as expected; 1 an unexpected outcome,
 an error, a timeout, a load error or nothing run; 2 a usage error (one line on
@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
     verify.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report")
     verify.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    verify.add_argument("--no-cache", action="store_true", help="run every claim, reusing nothing from the result cache")
+    verify.add_argument("--cache-dir", type=Path, metavar="DIR",
+                        help="the result cache (default: $NGPROOF_CACHE_DIR, else .ngproof-cache)")
 
     listing = verbs.add_parser("list", help="list the claims of the catalogue")
     listing.add_argument("paths", nargs="*", type=Path, metavar="PATH")
@@ -82,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("--material", type=Path, required=True, metavar="PATH", help="the lesson text")
     coverage.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     coverage.add_argument("--json", type=Path, metavar="FILE", help="write the coverage as JSON")
+
+    cache = verbs.add_parser("cache", help="show or clear the result cache")
+    cache.add_argument("action", choices=("info", "clear"))
+    cache.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="the result cache (default: $NGPROOF_CACHE_DIR, else .ngproof-cache)")
 
     verbs.add_parser("bench", help="benchmark the kernels against their baselines", add_help=False)
     return parser
@@ -105,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         return bench(argv[1:])
     try:
         args = build_parser().parse_args(argv)
-        _check_paths(args.paths)
+        _check_paths(getattr(args, "paths", []))
         if args.verb == "coverage" and not args.material.is_file():
             raise UsageError(f"--material {args.material}: no such file")
         if args.verb == "verify":

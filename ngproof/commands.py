@@ -20,8 +20,13 @@ def verify(args) -> int:
     from ngproof.verification import verify as run_verification
 
     print(f"ngproof: profile {args.profile}, seed {args.seed}, {args.jobs} worker(s)", file=sys.stderr)
+    result_cache = None
+    if not args.no_cache:
+        from ngproof.cache import ResultCache
+        result_cache = ResultCache(args.cache_dir)
     run = run_verification(args.paths or None, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
-                           seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress)
+                           seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress,
+                           cache=result_cache)
     print(text.render(run), end="")
     if args.json:
         write_atomic(args.json, json_report.render(run))
@@ -70,3 +75,26 @@ def coverage(args) -> int:
     from ngproof.coverage import main as run_coverage
 
     return run_coverage(args)
+
+
+def cache(args) -> int:
+    from ngproof.cache import ResultCache
+
+    result_cache = ResultCache(args.cache_dir)
+    if args.action == "clear":
+        try:
+            removed = result_cache.clear()
+        except ValueError as exc:
+            print(f"ngproof: error: {exc}", file=sys.stderr)
+            return 2
+        print(f"removed {removed} cache entries from {result_cache.directory}")
+        return 0
+    info = result_cache.info()
+    print(f"cache {info['directory']}: {info['entries']} entries, {info['bytes'] / 1024:.1f} KiB"
+          + (f", stored {info['oldest']} to {info['newest']}" if info["entries"] else ""))
+    for slot, count in sorted(info["by_profile_seed"].items()):
+        print(f"  {slot}: {count}")
+    if info["damaged"] or info["temporary"]:
+        print(f"  {info['damaged']} damaged (rerun and replaced on the next verify), "
+              f"{info['temporary']} leftover temporary files")
+    return 0

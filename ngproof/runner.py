@@ -26,12 +26,13 @@ _registry: dict[str, Claim] = {}
 
 @dataclass
 class ClaimResult:
-    """What running one claim produced."""
+    """What running one claim produced (``cached_at``: when, if reused from the result cache)."""
 
     claim: Claim
     status: str
     seconds: float
     evidence: list[Evidence] = field(default_factory=list)
+    cached_at: str | None = None
 
     @property
     def outcome(self) -> str:

@@ -29,6 +29,7 @@ class Run:
     paths: list[str] = field(default_factory=list)
     uncheckable: list[Uncheckable] = field(default_factory=list)
     version: str = ngproof.__version__
+    cache: dict | None = None  # what the result cache did (ngproof.cache.CacheReport), None without one
 
     @property
     def summary(self) -> dict[str, int]:
@@ -84,12 +85,29 @@ def verify(
     seed: int = 0,
     profile: str = "ci",
     progress: Callable | None = None,
+    cache=None,
 ) -> Run:
-    """Discover the catalogue under ``paths``, select by ``keyword`` and run it."""
+    """Discover the catalogue under ``paths``, select by ``keyword`` and run it.
+
+    With a ``cache`` (an :class:`ngproof.cache.ResultCache`), claims whose key is
+    unchanged are reused from it, marked with the time they were obtained.
+    """
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
     catalogue = discover(paths)
     claims = select(catalogue.claims, keyword)
-    results = run_claims(claims, paths=paths, jobs=jobs, timeout=timeout, seed=seed, profile=profile, progress=progress)
+
+    def run(pending: list, report_progress: Callable | None) -> list[ClaimResult]:
+        return run_claims(pending, paths=paths, jobs=jobs, timeout=timeout, seed=seed, profile=profile,
+                          progress=report_progress)
+
+    cache_report = None
+    if cache is None:
+        results = run(claims, progress)
+    else:
+        from ngproof.cache import run_cached
+        results, cache_report = run_cached(cache, catalogue.claims, claims, run, profile=profile, seed=seed,
+                                           progress=progress)
     return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, started,
-               [str(p) for p in paths or []], catalogue.uncheckable)
+               [str(p) for p in paths or []], catalogue.uncheckable,
+               cache=cache_report.to_dict() if cache_report else None)

@@ -26,6 +26,7 @@ def claim_record(result: ClaimResult, fully_proved: bool) -> dict:
         "depends_on": list(claim.depends_on),
         "tags": list(claim.tags),
         "seconds": round(result.seconds, 4),
+        "cached_at": result.cached_at,
         "evidence": [e.to_dict() for e in result.evidence],
     }
 
@@ -41,6 +42,7 @@ def report(run: Run) -> dict:
         "seconds": round(run.seconds, 3),
         "started": run.started,
         "environment": environment(),
+        "cache": run.cache,
         "summary": run.summary,
         "errata": [r.claim.id for r in run.errata],
         "load_errors": [{"path": e.path, "message": e.message} for e in run.load_errors],

@@ -13,8 +13,31 @@ def claim_line(result: ClaimResult) -> str:
     """``  ✔ proved      id — title  (0.12 s)``, flagged when the outcome is unexpected."""
     flag = "  << UNEXPECTED" if result.outcome == "unexpected" else ""
     erratum = "  [lesson erratum]" if result.claim.is_erratum and result.outcome == "expected" else ""
+    cached = f", cached {result.cached_at}" if result.cached_at else ""
     return (f"  {MARKS[result.status]} {result.status:<12} {result.claim.id} — {result.claim.title}"
-            f"  ({result.seconds:.2f} s){erratum}{flag}")
+            f"  ({result.seconds:.2f} s{cached}){erratum}{flag}")
+
+
+def cache_lines(run: Run) -> list[str]:
+    """Which results the cache supplied and from when, and any damaged entry it found."""
+    if run.cache is None:
+        return []
+    stamps = sorted(r.cached_at for r in run.results if r.cached_at)
+    lines = []
+    if stamps:
+        span = stamps[0] if stamps[0] == stamps[-1] else f"{stamps[0]} to {stamps[-1]}"
+        lines.append(f"{len(stamps)} of {len(run.results)} results reused from the cache {run.cache['directory']} "
+                     f"(obtained {span}; --no-cache reruns them)")
+    reasons: dict[str, int] = {}
+    for reason in run.cache["rerun"].values():
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if reasons:
+        lines.append(f"{len(run.cache['rerun'])} run afresh: "
+                     + "; ".join(f"{reason} ({count})" for reason, count in sorted(reasons.items())))
+    for claim_id, reason in run.cache["damaged"].items():
+        lines.append(f"cache: damaged entry for {claim_id} ({reason}); the claim was rerun")
+    lines.extend(f"cache: {warning}" for warning in run.cache["warnings"])
+    return lines
 
 
 def _counterexample_lines(result: ClaimResult) -> list[str]:
@@ -57,6 +80,7 @@ def render(run: Run) -> str:
     counts = ", ".join(f"{n} {s}" for s, n in run.summary.items() if n)
     lines.append(f"\n{len(run.results)} claims: {counts or 'none'}; seed {run.seed}, profile {run.profile}, "
                  f"{run.seconds:.1f} s")
+    lines.extend(cache_lines(run))
     if not run.results:
         lines.append("no claims were run: a run that verifies nothing fails")
     lines.append("FAILED" if run.failed else "OK: every outcome as expected")
