@@ -58,6 +58,9 @@ for prob, t in zip(probs_cat, T_cat):
 # Forward KL to the fixed target, as a function of θ: E_{p*}[log p* − log p_θ].
 kl_bern = q * sp.log(q / p_bern) + (1 - q) * sp.log((1 - q) / (1 - p_bern))
 kl_cat = sum(qk * sp.log(qk / pk) for qk, pk in zip((q1, q2, q3), probs_cat))
+# The same KL for Bernoulli in its mean parameter p ∈ (0, 1), whose Fisher is 1/(p(1 − p)).
+p_mean = sp.Symbol("p", positive=True)
+kl_bern_mean = q * sp.log(q / p_mean) + (1 - q) * sp.log((1 - q) / (1 - p_mean))
 expand_logs = [("expand_log + cancel", lambda e: sp.cancel(sp.expand_log(e)))]
 
 
@@ -209,10 +212,8 @@ def _(c):
        corrects="problem1.unit-step-moment-matching", depends_on=("problem1.natural-gradient",),
        tags=("exponential-family", "em", "correction"))
 def _(c):
-    p = sp.Symbol("p", positive=True)
-    loss_p = q * sp.log(q / p) + (1 - q) * sp.log((1 - q) / (1 - p))
-    fisher_p = 1 / p + 1 / (1 - p)
-    c.prove(p - sp.diff(loss_p, p) / fisher_p, q, scope="Bernoulli in p ∈ (0, 1), any target q")
+    fisher_p = 1 / p_mean + 1 / (1 - p_mean)
+    c.prove(p_mean - sp.diff(kl_bern_mean, p_mean) / fisher_p, q, scope="Bernoulli in p ∈ (0, 1), any target q")
     lam, m = sp.symbols("lambda m", positive=True)
     loss_lam = m * sp.log(m / lam) - m + lam
     c.prove(lam - sp.diff(loss_lam, lam) / (1 / lam), m, scope="Poisson in its mean λ > 0, any target mean m > 0")
@@ -275,6 +276,5 @@ def _(c):
     c.prove_nonnegative([hessian[0, 0], sp.factor(hessian.det())],
                         scope="3-outcome categorical: −objective has a positive definite Hessian (leading minors ≥ 0) "
                               "on the whole open simplex, so π = q is the maximiser")
-    p = sp.Symbol("p", positive=True)
-    loss_p = q * sp.log(q / p) + (1 - q) * sp.log((1 - q) / (1 - p))
-    c.prove(p - sp.diff(loss_p, p) * p * (1 - p), q, scope="Bernoulli in p: the unit natural step lands on the M-step's q")
+    c.prove(p_mean - sp.diff(kl_bern_mean, p_mean) * p_mean * (1 - p_mean), q,
+            scope="Bernoulli in p: the unit natural step lands on the M-step's q")
