@@ -24,7 +24,7 @@ def cg_natural_gradient(fvp: Callable[[np.ndarray], np.ndarray], grad, damping: 
         grad: (d,) right-hand side.
         damping: λ >= 0.
         tol: stop when ``‖r‖ <= tol·‖g‖``.
-        maxiter: at most this many iterations (default d).
+        maxiter: at most this many iterations (default 10·d, as scipy).
 
     Returns ``(x, info)`` with info ``{"iterations", "residual_norm", "converged"}``.
     Raises ValueError when ``fvp`` returns a wrong shape or non-finite values,
@@ -37,7 +37,7 @@ def cg_natural_gradient(fvp: Callable[[np.ndarray], np.ndarray], grad, damping: 
     damping = check_damping(damping)
     tol = check_scalar(tol, "tol", positive=True)
     d = grad.shape[0]
-    maxiter = d if maxiter is None else int(maxiter)
+    maxiter = 10 * d if maxiter is None else int(maxiter)
     if maxiter < 1:
         raise ValueError(f"maxiter must be >= 1, got {maxiter}")
 
@@ -72,4 +72,4 @@ def cg_natural_gradient(fvp: Callable[[np.ndarray], np.ndarray], grad, damping: 
         rr = rr_new
         iterations += 1
     residual = float(np.sqrt(rr))
-    return x, {"iterations": iterations, "residual_norm": residual, "converged": residual <= target}
+    return x, {"iterations": iterations, "residual_norm": residual, "converged": bool(residual <= target)}
