@@ -1,0 +1,74 @@
+"""Small exact models shared by the catalogue: softmax, Gaussian moments, SPD matrices, vec and ⊗.
+
+Everything here builds sympy objects whose equalities ``cancel`` or ``expand``
+decide exactly:
+
+* the softmax is written in ``u_k = e^{z_k} > 0``, so probabilities, scores
+  (``∂/∂z_k = u_k ∂/∂u_k``) and their expectations are rational in ``u``;
+* an expectation over ``z ~ N(μ, σ²)`` of a polynomial in ``z`` is taken by
+  writing ``z = μ + σε`` and replacing ``ε^k`` by the standard normal moment
+  ``E[ε^k]`` (0 for odd k, ``(k-1)!!`` for even k);
+* a symbolic SPD matrix is ``L Lᵀ`` with ``L`` lower triangular and a
+  positive diagonal, so its determinant is a positive monomial.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+
+def softmax(k: int, name: str = "u") -> tuple[list[sp.Symbol], list[sp.Expr]]:
+    """Positive symbols ``u_1..u_k`` (``u_i = e^{z_i}``) and ``π_i = u_i / Σ_j u_j``."""
+    u = list(sp.symbols(f"{name}1:{k + 1}", positive=True))
+    total = sum(u)
+    return u, [ui / total for ui in u]
+
+
+def d_logit(expr: sp.Expr, ui: sp.Symbol) -> sp.Expr:
+    """``∂expr/∂z_i`` for ``u_i = e^{z_i}``: the chain rule gives ``u_i ∂expr/∂u_i``."""
+    return ui * sp.diff(expr, ui)
+
+
+def softmax_score(u: list[sp.Symbol], pi: list[sp.Expr], label: int) -> sp.Matrix:
+    """``∇_z log π_label``, differentiated (not quoted): a column of length k."""
+    return sp.Matrix([d_logit(sp.log(pi[label]), ui) for ui in u])
+
+
+def standard_normal_moment(k: int) -> sp.Integer:
+    """``E[ε^k]`` for ``ε ~ N(0, 1)``: 0 for odd k, ``(k-1)!!`` for even k."""
+    return sp.Integer(0) if k % 2 else sp.factorial2(k - 1) if k else sp.Integer(1)
+
+
+def gaussian_expectation(expr: sp.Expr, z: sp.Symbol, mu: sp.Expr, sigma: sp.Expr) -> sp.Expr:
+    """``E[expr]`` over ``z ~ N(μ, σ²)`` for ``expr`` polynomial in ``z``, exactly."""
+    eps = sp.Dummy("eps")
+    poly = sp.Poly(sp.expand(expr.subs(z, mu + sigma * eps)), eps)
+    return sp.expand(sum(coeff * standard_normal_moment(power) for (power,), coeff in poly.terms()))
+
+
+def spd(n: int, name: str = "l") -> tuple[sp.Matrix, sp.Matrix]:
+    """A symbolic SPD matrix ``L Lᵀ`` and its factor ``L`` (lower triangular, positive diagonal)."""
+    lower = sp.zeros(n, n)
+    for i in range(n):
+        for j in range(i + 1):
+            lower[i, j] = sp.Symbol(f"{name}{i + 1}{j + 1}", positive=(i == j), real=True)
+    return lower * lower.T, lower
+
+
+def general(rows: int, cols: int, name: str) -> sp.Matrix:
+    """A matrix of independent real symbols ``name_ij``."""
+    return sp.Matrix(rows, cols, lambda i, j: sp.Symbol(f"{name}{i + 1}{j + 1}", real=True))
+
+
+def kron(a: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
+    """Explicit Kronecker product ``a ⊗ b`` (block (i, j) is ``a_ij b``)."""
+    return sp.Matrix(sp.BlockMatrix([[a[i, j] * b for j in range(a.cols)] for i in range(a.rows)]).as_explicit())
+
+
+def vec(m: sp.Matrix) -> sp.Matrix:
+    """Column-major vec: the columns of ``m`` stacked (Fortran order)."""
+    return sp.Matrix([m[i, j] for j in range(m.cols) for i in range(m.rows)])
+
+
+def row_vec(m: sp.Matrix) -> sp.Matrix:
+    """Row-major flatten: the rows of ``m`` concatenated (C order, PyTorch's ``flatten``)."""
+    return sp.Matrix([m[i, j] for i in range(m.rows) for j in range(m.cols)])
