@@ -75,9 +75,14 @@ def _tree_digest(root: Path, skip: set[str] = frozenset()) -> str:
     return _digest(*texts)
 
 
+def package_directory() -> Path:
+    """The ngproof package whose engine and kernels enter every key."""
+    return Path(ngproof.__file__).resolve().parent
+
+
 def code_fingerprint() -> dict[str, str]:
     """Digests of the kernels package, of the rest of the engine, and the library versions."""
-    package = Path(ngproof.__file__).resolve().parent
+    package = package_directory()
     versions = {"ngproof": ngproof.__version__, "python": platform.python_version(), "machine": platform.machine()}
     for name in LIBRARIES:
         try:
@@ -92,7 +97,7 @@ def code_fingerprint() -> dict[str, str]:
 def _library_roots() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
     roots = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths}
-    roots.add(str(Path(ngproof.__file__).resolve().parent))
+    roots.add(str(Path(ngproof.__file__).resolve().parent))  # ngproof itself enters as engine and kernels
     return tuple(str(Path(r).resolve()) + os.sep for r in roots)
 
 
@@ -149,21 +154,25 @@ class Keys:
         self._modules: dict[str, _ModuleCode] = {}
         self._parts: dict[str, dict[str, str]] = {}
         self._keys: dict[str, str] = {}
-        bodies_by_file: dict[str, list[int]] = {}
+        self._claim_lines: dict[str, list[int]] = {}
         for c in claims:
-            bodies_by_file.setdefault(self._file(c), []).append(c.body.__code__.co_firstlineno)
-        self._claim_lines = bodies_by_file
+            file, line = self._where(c)
+            self._claim_lines.setdefault(file, []).append(line)
 
     @staticmethod
-    def _file(claim: Claim) -> str:
-        return str(Path(claim.body.__code__.co_filename).resolve())
+    def _where(claim: Claim) -> tuple[str, int]:
+        """The file and first line of the claim's body ('' when it has no Python source)."""
+        code = getattr(claim.body, "__code__", None)
+        if code is None:
+            return "", 0
+        return str(Path(code.co_filename).resolve()), code.co_firstlineno
 
     def _module_code(self, claim: Claim) -> _ModuleCode:
-        file = self._file(claim)
+        file, _ = self._where(claim)
         if file not in self._modules:
             try:
                 shared, blocks = _split_module(Path(file), self._claim_lines[file])
-            except OSError:  # no source on disk: nothing can be compared, so never reuse
+            except (OSError, ValueError):  # no source on disk: nothing can be compared, so never reuse
                 shared, blocks = os.urandom(16).hex(), {}
             self._modules[file] = _ModuleCode(shared, blocks, _helper_sources(sys.modules.get(claim.module), file))
         return self._modules[file]
@@ -180,7 +189,7 @@ class Keys:
             return self._keys[claim_id]
         claim = self.by_id[claim_id]
         code = self._module_code(claim)
-        block = code.blocks.get(claim.body.__code__.co_firstlineno)
+        block = code.blocks.get(self._where(claim)[1])
         declaration = {"id": claim.id, "title": claim.title, "statement": claim.statement,
                        "source": [claim.source.section, claim.source.quote], "expect": claim.expect,
                        "condition": claim.condition, "depends_on": list(claim.depends_on),
@@ -264,7 +273,7 @@ class ResultCache:
         path = self.slot(claim.id, profile, seed)
         try:
             text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return Lookup(claim, key)
         except (OSError, UnicodeDecodeError) as exc:
             return self._damaged(claim, key, path, f"unreadable ({type(exc).__name__})")
