@@ -1,4 +1,5 @@
 """Computing Natural Gradients for Specific Models: the logit Bernoulli model."""
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -16,6 +17,20 @@ u = sp.Symbol("u", positive=True)
 to_u = [("rational in u = e^θ", lambda e: sp.cancel(sp.expand_log(e, force=False).subs(sp.exp(theta), u).subs(sp.exp(-theta), 1 / u)))]
 
 
+def exact(t: float, label: float = 0.0) -> tuple[float, float, float]:
+    """σ(t) − y, σ(t)(1 − σ(t)) and their ratio in 40-digit arithmetic: the oracle for the kernels."""
+    with mpmath.workdps(40):
+        s = 1 / (1 + mpmath.exp(-mpmath.mpf(t)))
+        fisher = s * (1 - s)
+        return float(s - label), float(fisher), float((s - label) / fisher)
+
+
+def gradient_condition(t: float, label: float) -> float:
+    """Relative condition number of (θ, y) ↦ σ(θ) − y: (|θ| σ(1−σ) + |y|) / |σ − y|."""
+    gradient, fisher, _ = exact(t, label)
+    return 1.0 + (abs(t) * fisher + abs(label)) / max(abs(gradient), 1e-300)
+
+
 def score(label):
     """d/dθ log p(label | θ) for label in {0, 1}."""
     return sp.diff(sp.log(sigma if label == 1 else 1 - sigma), theta)
@@ -28,9 +43,9 @@ def score(label):
        tags=("bernoulli",))
 def _(c):
     c.prove(sp.diff(loss, theta), sigma - y, scope="all real θ and y", rewriters=to_u)
-    c.fuzz(lambda t, label: close(bernoulli_gradient(np.array([t]), np.array([label]))[0],
-                                  1 / (1 + np.exp(-t)) - label, cond=1 + abs(t)),
-           reals(-20, 20), reals(0, 1), scope="kernel vs the closed form, θ ∈ [-20, 20]")
+    c.fuzz(lambda t, label: close(bernoulli_gradient(np.array([t]), np.array([label]))[0], exact(t, label)[0],
+                                  cond=gradient_condition(t, label)),
+           reals(-20, 20), reals(0, 1), scope="kernel vs 40-digit σ(θ) − y, θ ∈ [-20, 20], y ∈ [0, 1]")
 
 
 @claim("bernoulli.fisher",
@@ -43,8 +58,9 @@ def _(c):
     c.prove(expected_square_score, sigma * (1 - sigma), scope="all real θ; E over y ~ Bernoulli(σ(θ))", rewriters=to_u)
     minus_expected_hessian = -(sigma * sp.diff(score(1), theta) + (1 - sigma) * sp.diff(score(0), theta))
     c.prove(minus_expected_hessian, sigma * (1 - sigma), scope="all real θ; the −E[∂² log p] form", rewriters=to_u)
-    c.fuzz(lambda t: close(bernoulli_fisher(np.array([t]))[0], np.exp(-abs(t)) / (1 + np.exp(-abs(t))) ** 2),
-           reals(-30, 30), scope="kernel vs e^{-|θ|}/(1+e^{-|θ|})², θ ∈ [-30, 30]")
+    # σ(1−σ) is well conditioned (relative condition |θ| |1 − 2σ| ≤ |θ|): an accurate kernel must not cancel.
+    c.fuzz(lambda t: close(bernoulli_fisher(np.array([t]))[0], exact(t)[1], cond=1 + abs(t)),
+           reals(-30, 30), scope="kernel vs 40-digit σ(θ)(1 − σ(θ)), θ ∈ [-30, 30]")
 
 
 @claim("bernoulli.natural-gradient",
@@ -56,11 +72,12 @@ def _(c):
     fisher = sigma * score(1) ** 2 + (1 - sigma) * score(0) ** 2
     c.prove(sp.diff(loss, theta) / fisher, (sigma - y) / (sigma * (1 - sigma)), scope="all real θ and y", rewriters=to_u)
 
-    def kernel_vs_closed_form(t, label):
-        s = 1 / (1 + np.exp(-t))
-        expected = (s - label) / (s * (1 - s))
-        return close(bernoulli_natural_gradient(np.array([t]), np.array([label]))[0], expected, cond=np.exp(abs(t)))
-    c.fuzz(kernel_vs_closed_form, reals(-15, 15), reals(0, 1), scope="kernel vs the closed form, θ ∈ [-15, 15]")
+    def kernel_vs_exact(t, label):
+        # the quotient adds the Fisher's condition (≤ 1 + |θ|) to the numerator's
+        expected = exact(t, label)[2]
+        return close(bernoulli_natural_gradient(np.array([t]), np.array([label]))[0], expected,
+                     cond=gradient_condition(t, label) + 1 + abs(t))
+    c.fuzz(kernel_vs_exact, reals(-15, 15), reals(0, 1), scope="kernel vs 40-digit (σ − y)/(σ(1 − σ)), θ ∈ [-15, 15]")
 
 
 @claim("bernoulli.ng-is-sgd-on-log-odds",

@@ -39,13 +39,16 @@ def _sigmoid(t):
 def _bernoulli_core(theta, y, which, out):
     """which: 0 gradient σ - y, 1 Fisher σ(1-σ), 2 natural gradient."""
     for i in prange(theta.shape[0]):
+        # σ(θ) and 1 − σ(θ) = σ(−θ) each computed directly: no cancellation in 1 − σ
         s = _sigmoid(theta[i])
+        r = _sigmoid(-theta[i])
+        error = (1.0 - y[i]) * s - y[i] * r  # σ − y, exact in its two terms
         if which == 0:
-            out[i] = s - y[i]
+            out[i] = error
         elif which == 1:
-            out[i] = s * (1.0 - s)
+            out[i] = s * r
         else:
-            out[i] = (s - y[i]) / (s * (1.0 - s))
+            out[i] = error / (s * r)
 
 
 def _bernoulli(theta, y, which: int) -> np.ndarray:
