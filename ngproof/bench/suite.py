@@ -1,0 +1,228 @@
+"""Side-by-side benchmark: each kernel against its baseline in one run.
+
+Figures are medians of repeats; ratios are what matters (the machines are
+shared and noisy, see BENCH.md).  Machine limits used for the fractions:
+~30 GB/s memory bandwidth and 103 GFLOP/s float64 GEMM on 2 threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+import numpy as np
+import scipy.linalg as sl
+
+from ngproof import kernels as K
+
+BANDWIDTH = 30e9
+PEAK_FLOPS = 103e9
+
+
+def median_time(fn, repeats: int, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def _fmt(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:8.1f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:8.2f} ms"
+    return f"{seconds:8.2f} s "
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, name, ours, base, target, extra=""):
+        ratio = base / ours
+        verdict = "meets" if ratio >= target else "MISSES"
+        self.rows.append((name, ours, base, ratio, target, verdict, extra))
+        print(f"{name:<44} ours {_fmt(ours)}  base {_fmt(base)}  {ratio:8.1f}x  "
+              f"(target >= {target:g}x: {verdict}) {extra}", flush=True)
+
+
+def bench_categorical(table: Table, quick: bool) -> None:
+    rng = np.random.default_rng(0)
+    n, k, lam = (20_000 if quick else 100_000), 10, 1e-3
+    z = 2.0 * rng.standard_normal((n, k))
+    probs = np.exp(z - z.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    grad = rng.standard_normal((n, k))
+    out = np.empty_like(probs)
+    ours = median_time(lambda: K.categorical_natural_gradient(probs, grad, lam, out=out), 30)
+    fresh = median_time(lambda: K.categorical_natural_gradient(probs, grad, lam), 30)
+    mats = -probs[:, :, None] * probs[:, None, :]
+    mats[:, np.arange(k), np.arange(k)] += probs + lam
+    solve = median_time(lambda: np.linalg.solve(mats, grad[:, :, None]), 5)
+
+    def closed_form():
+        r = 1.0 / (probs + lam)
+        dg = grad * r
+        coeff = (probs * dg).sum(axis=1) / ((1 - probs.sum(axis=1)) + lam * (probs * r).sum(axis=1))
+        return dg + coeff[:, None] * probs * r
+
+    numpy_cf = median_time(closed_form, 20)
+    reference = np.linalg.solve(mats, grad[:, :, None])[:, :, 0]
+    got = K.categorical_natural_gradient(probs, grad, lam)
+    err = float(np.max(np.linalg.norm(got - reference, axis=1) / np.linalg.norm(reference, axis=1)))
+    bound = 10 * k * np.finfo(float).eps * (1 + lam) / lam
+    gbs = 3 * probs.nbytes / ours / 1e9
+    table.add(f"categorical NG N={n} K={k} vs np.linalg.solve", ours, solve, 60)
+    table.add("categorical NG vs numpy closed form", ours, numpy_cf, 8,
+              f"[{gbs:.1f} GB/s = {100 * gbs * 1e9 / BANDWIDTH:.0f}% of bandwidth; fresh output "
+              f"{_fmt(fresh).strip()}; rel err {err:.1e} <= bound 10K eps/lambda {bound:.1e}: "
+              f"{'ok' if err <= bound else 'FAIL'}]")
+
+
+def bench_dense(table: Table) -> None:
+    rng = np.random.default_rng(1)
+    lam = 1e-3
+    for d, repeats, target in ((10, 2000, 4), (1000, 15, 1.3)):
+        B = rng.standard_normal((d, d))
+        F = B @ B.T / d
+        g = rng.standard_normal(d)
+        ours = median_time(lambda: K.natural_gradient(F, g, lam), repeats)
+        if d == 10:
+            base = median_time(lambda: np.linalg.solve(F + lam * np.eye(d), g), repeats)
+            label = "np.linalg.solve"
+        else:
+            base = median_time(lambda: sl.cho_solve(sl.cho_factor(F + lam * np.eye(d)), g), repeats)
+            label = "scipy cho_factor/cho_solve"
+        extra = ""
+        if d == 1000:
+            flops = d**3 / 3 + 2 * d**2
+            extra = f"[{flops / ours / 1e9:.1f} GFLOP/s = {100 * flops / ours / PEAK_FLOPS:.0f}% of peak GEMM]"
+        table.add(f"dense NG d={d} vs {label}", ours, base, target, extra)
+
+
+def _kfac_flops(n_in: int, n_out: int, batch: int) -> float:
+    m = n_in + 1
+    return 2 * batch * (m * m + n_out * n_out) + (m**3 + n_out**3) / 3 + 2 * m * m * n_out + 2 * n_out**2 * m
+
+
+def _scipy_kfac(a, g, V, lam):
+    a1 = np.hstack([a, np.ones((a.shape[0], 1))])
+    A = a1.T @ a1 / a.shape[0]
+    G = g.T @ g / g.shape[0]
+    pi = np.sqrt((np.trace(A) / A.shape[0]) / (np.trace(G) / G.shape[0]))
+    ca = sl.cho_factor(A + pi * np.sqrt(lam) * np.eye(A.shape[0]))
+    cg = sl.cho_factor(G + np.sqrt(lam) / pi * np.eye(G.shape[0]))
+    return sl.cho_solve(ca, sl.cho_solve(cg, V).T).T
+
+
+def bench_kfac(table: Table, quick: bool) -> None:
+    rng = np.random.default_rng(2)
+    lam = 1e-2
+    n, batch = (512 if quick else 1024), 256
+    a, g = rng.standard_normal((batch, n)), rng.standard_normal((batch, n))
+    V = rng.standard_normal((n, n + 1))
+    ours = median_time(lambda: K.kfac_step(a, g, V, lam), 7)
+    base = median_time(lambda: _scipy_kfac(a, g, V, lam), 7)
+    flops = _kfac_flops(n, n, batch)
+    err = np.abs(K.kfac_step(a, g, V, lam) - _scipy_kfac(a, g, V, lam)).max()
+    table.add(f"K-FAC layer step n={n} B={batch} vs scipy", ours, base, 1.5,
+              f"[{flops / ours / 1e9:.0f} GFLOP/s = {100 * flops / ours / PEAK_FLOPS:.0f}% of peak GEMM; "
+              f"max diff {err:.1e}]")
+    n = 64
+    a, g = rng.standard_normal((batch, n)), rng.standard_normal((batch, n))
+    V = rng.standard_normal((n, n + 1))
+    ours = median_time(lambda: K.kfac_step(a, g, V, lam), 50)
+
+    def dense():
+        Ad, Gd, _ = K.pi_damping(*K.kfac_factors(a, g), lam)
+        big = np.kron(Ad, Gd)
+        return sl.cho_solve(sl.cho_factor(big), V.ravel(order="F"))
+
+    base = median_time(dense, 1 if quick else 3, warmup=0)
+    err = np.abs(dense().reshape(V.shape, order="F") - K.kfac_step(a, g, V, lam)).max()
+    table.add(f"K-FAC n=64 (d={n * (n + 1)}) vs dense Kronecker solve", ours, base, 1000, f"[max diff {err:.1e}]")
+
+
+_CACHE_PROBE = r"""
+import json, time
+t = time.perf_counter()
+import ngproof.kernels as K
+from importlib import import_module
+import_seconds = time.perf_counter() - t
+import numpy as np
+mods = {m: import_module('ngproof.kernels.' + m) for m in ('natural_gradient', 'closed_forms', 'damping', 'kfac')}
+t = time.perf_counter()
+for dt in (np.float64, np.float32):
+    e = np.eye(3, dtype=dt); v = np.ones(3, dtype=dt)
+    K.natural_gradient(e, v, 0.1); K.natural_gradient(np.eye(80, dtype=dt), np.ones(80, dtype=dt), 0.1)
+    K.diagonal_natural_gradient(v, v, 0.1); K.bernoulli_natural_gradient(v, 1)
+    K.gaussian_natural_gradient(v, v, v, v); K.gaussian_fisher_diagonal(v)
+    K.categorical_natural_gradient(np.full((2, 4), 0.25, dtype=dt), np.ones((2, 4), dtype=dt), 0.1)
+    K.tikhonov(e, 1.0); K.ema(e, e, 0.5); K.kronecker_dense(e, e)
+first_calls = time.perf_counter() - t
+stats = {}
+for mod in mods.values():
+    for name in dir(mod):
+        obj = getattr(mod, name)
+        if hasattr(obj, 'stats') and hasattr(obj, 'signatures'):
+            stats[mod.__name__.split('.')[-1] + '.' + name] = (obj.stats.cache_hits, obj.stats.cache_misses)
+print(json.dumps({'import': import_seconds, 'first_calls': first_calls,
+                  'stats': {k: [sum(h.values()), sum(m.values())] for k, (h, m) in stats.items()}}))
+"""
+
+
+def bench_cache() -> None:
+    """Run the kernels twice in fresh processes; the second must load every kernel from the cache."""
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", _CACHE_PROBE], capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    second = runs[1]
+    print(f"numba cache, fresh process: import {second['import']:.2f} s, first calls of all kernels "
+          f"{second['first_calls'] * 1e3:.0f} ms (cold run {runs[0]['first_calls']:.2f} s)")
+    for name, (hits, misses) in sorted(second["stats"].items()):
+        if hits == misses == 0:
+            continue  # a helper compiled into the kernels that call it
+        verdict = "loaded from cache" if misses == 0 else "RECOMPILED"
+        print(f"  {name:<44} cache hits {hits:2d} misses {misses:2d}  {verdict}")
+
+
+def bench_training(steps: int) -> None:
+    print(f"MLP training, Worked Example 3 (100-50-10 ReLU, softmax CE), {steps} steps, batch 64:")
+    results = [K.train(method, steps=steps) for method in K.training.METHODS]
+    marks = sorted({0, steps // 4, steps // 2, 3 * steps // 4, steps})
+    print("  loss vs steps:   " + "".join(f"{'step ' + str(s):>12}" for s in marks))
+    for r in results:
+        print(f"  {r['method']:<16} " + "".join(f"{r['losses'][s]:12.4f}" for s in marks))
+    print("  loss vs seconds: " + "".join(f"{'t=' + format(t, '.2f') + 's':>12}" for t in (0.05, 0.25, 1.0, 4.0)))
+    for r in results:
+        cells = []
+        for t in (0.05, 0.25, 1.0, 4.0):
+            reached = [loss for loss, sec in zip(r["losses"], r["seconds"]) if sec <= t]
+            cells.append(f"{reached[-1]:12.4f}")
+        print(f"  {r['method']:<16} " + "".join(cells) + f"   (total {r['seconds'][-1]:.2f} s)")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ngproof.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--steps", type=int, default=20, help="training steps per method")
+    args = parser.parse_args(argv)
+    print(f"numpy {np.__version__}, limits: {BANDWIDTH / 1e9:.0f} GB/s, {PEAK_FLOPS / 1e9:.0f} GFLOP/s; "
+          "medians of repeats, measured side by side")
+    table = Table()
+    bench_categorical(table, args.quick)
+    bench_dense(table)
+    bench_kfac(table, args.quick)
+    bench_cache()
+    bench_training(10 if args.quick else args.steps)
+    misses = [row[0] for row in table.rows if row[5] != "meets"]
+    print(f"targets met: {len(table.rows) - len(misses)}/{len(table.rows)}" + (f"; missed: {misses}" if misses else ""))
+    return 0
