@@ -1,4 +1,4 @@
-"""Command line: ``python -m ngproof verify|list|show|coverage|cache|bench``.
+"""Command line: ``python -m ngproof verify|list|show|coverage|cache|init|bench``.
 
 Exit codes (contract): 0 every outcome as expected; 1 an unexpected outcome,
 an error, a timeout, a load error or nothing run; 2 a usage error (one line on
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify = verbs.add_parser("verify", help="run the catalogue and report")
     verify.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="theorem modules or directories")
     verify.add_argument("-k", dest="keyword", metavar="EXPR", help="select claims by id/title/section/tag words")
+    verify.add_argument("--lesson", metavar="ID", help="only the claims of this lesson (see lesson.toml)")
     verify.add_argument("-j", dest="jobs", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
                         help="worker processes (default: all cores)")
     verify.add_argument("--profile", choices=("ci", "dev", "thorough"), default="ci")
@@ -91,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("--cache-dir", type=Path, metavar="DIR",
                        help="the result cache (default: $NGPROOF_CACHE_DIR, else .ngproof-cache)")
 
+    init = verbs.add_parser("init", help="scaffold a theorem catalogue for a new lesson")
+    init.add_argument("path", type=Path, metavar="PATH", help="the course repository")
+    init.add_argument("--material", type=Path, required=True, metavar="LESSON.txt", help="the lesson's text")
+    init.add_argument("--lesson-id", metavar="ID", help="the lesson's id (default: from the material)")
+
     verbs.add_parser("bench", help="benchmark the kernels against their baselines", add_help=False)
     return parser
 
@@ -114,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         _check_paths(getattr(args, "paths", []))
-        if args.verb == "coverage" and not args.material.is_file():
+        if args.verb in ("coverage", "init") and not args.material.is_file():
             raise UsageError(f"--material {args.material}: no such file")
         if args.verb == "verify":
             for path, option in ((args.json, "--json"), (args.junit, "--junit"), (args.html, "--html")):

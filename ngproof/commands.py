@@ -24,9 +24,14 @@ def verify(args) -> int:
     if not args.no_cache:
         from ngproof.cache import ResultCache
         result_cache = ResultCache(args.cache_dir)
-    run = run_verification(args.paths or None, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
-                           seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress,
-                           cache=result_cache)
+    from ngproof.lessons import LessonError
+    try:
+        run = run_verification(args.paths or None, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
+                               seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress,
+                               cache=result_cache, lesson=args.lesson)
+    except LessonError as exc:
+        print(f"ngproof: error: {exc}", file=sys.stderr)
+        return 2
     print(text.render(run), end="")
     if args.json:
         write_atomic(args.json, json_report.render(run))
@@ -97,4 +102,18 @@ def cache(args) -> int:
     if info["damaged"] or info["temporary"]:
         print(f"  {info['damaged']} damaged (rerun and replaced on the next verify), "
               f"{info['temporary']} leftover temporary files")
+    return 0
+
+
+def init(args) -> int:
+    from ngproof.scaffold import ScaffoldError, scaffold
+
+    try:
+        written = scaffold(args.path, args.material, lesson_id=args.lesson_id)
+    except ScaffoldError as exc:
+        print(f"ngproof: error: {exc}", file=sys.stderr)
+        return 2
+    for path in written.files:
+        print(f"wrote {path}")
+    print(written.next_steps)
     return 0

@@ -86,16 +86,24 @@ def verify(
     profile: str = "ci",
     progress: Callable | None = None,
     cache=None,
+    lesson: str | None = None,
 ) -> Run:
-    """Discover the catalogue under ``paths``, select by ``keyword`` and run it.
+    """Discover the catalogue under ``paths``, select by ``keyword`` (and ``lesson``) and run it.
 
     With a ``cache`` (an :class:`ngproof.cache.ResultCache`), claims whose key is
-    unchanged are reused from it, marked with the time they were obtained.
+    unchanged are reused from it, marked with the time they were obtained.  An
+    unknown ``lesson`` raises :class:`ngproof.lessons.LessonError` before anything runs.
     """
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
     catalogue = discover(paths)
     claims = select(catalogue.claims, keyword)
+    if lesson is not None:
+        from ngproof.discovery import default_catalogue
+        from ngproof.lessons import find_lessons, lesson_of_module, select_lesson
+        claims = select_lesson(claims, lesson, find_lessons(paths or [default_catalogue()]))
+        catalogue.uncheckable = [u for u in catalogue.uncheckable
+                                 if (home := lesson_of_module(u.module)) is not None and home.id == lesson]
 
     def run(pending: list, report_progress: Callable | None) -> list[ClaimResult]:
         return run_claims(pending, paths=paths, jobs=jobs, timeout=timeout, seed=seed, profile=profile,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from ngproof.lessons import lesson_id, lesson_of
 from ngproof.runner import ClaimResult
 from ngproof.verification import Run, environment
 
@@ -14,6 +15,7 @@ def claim_record(result: ClaimResult, fully_proved: bool) -> dict:
     claim = result.claim
     return {
         "id": claim.id,
+        "lesson": lesson_id(claim),
         "title": claim.title,
         "statement": claim.statement,
         "source": {"section": claim.source.section, "quote": claim.source.quote},
@@ -29,6 +31,21 @@ def claim_record(result: ClaimResult, fully_proved: bool) -> dict:
         "cached_at": result.cached_at,
         "evidence": [e.to_dict() for e in result.evidence],
     }
+
+
+def lessons(run: Run) -> list[dict]:
+    """Each lesson the run covers, with its counts (one combined report for a course)."""
+    rows: dict[str, dict] = {}
+    for result in run.results:
+        lesson = lesson_of(result.claim)
+        if lesson is None:
+            continue
+        row = rows.setdefault(lesson.id, {"id": lesson.id, "title": lesson.title,
+                                          "material": str(lesson.material) if lesson.material else None,
+                                          "claims": 0, "unexpected": 0})
+        row["claims"] += 1
+        row["unexpected"] += result.outcome == "unexpected"
+    return list(rows.values())
 
 
 def report(run: Run) -> dict:
@@ -48,6 +65,7 @@ def report(run: Run) -> dict:
         "load_errors": [{"path": e.path, "message": e.message} for e in run.load_errors],
         "uncheckable": [{"section": u.source.section, "quote": u.source.quote, "reason": u.reason}
                         for u in run.uncheckable],
+        "lessons": lessons(run),
         "claims": [claim_record(r, r.claim.id in fully) for r in run.results],
     }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from ngproof.lessons import lesson_id
 from ngproof.runner import ClaimResult
 from ngproof.verification import Run
 
@@ -54,8 +55,12 @@ def _counterexample_lines(result: ClaimResult) -> list[str]:
 def render(run: Run) -> str:
     """The whole text report."""
     lines: list[str] = []
-    section = None
+    section = lesson = None
+    several = len({lesson_id(r.claim) for r in run.results}) > 1
     for result in run.results:
+        if several and lesson_id(result.claim) != lesson:
+            lesson, section = lesson_id(result.claim), None
+            lines.append(f"\n== lesson {lesson or '(none)'} ==")
         if result.claim.source.section != section:
             section = result.claim.source.section
             lines.append(f"\n{section}")

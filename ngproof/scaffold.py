@@ -1,0 +1,193 @@
+"""``python -m ngproof init PATH --material LESSON.txt``: a catalogue for a new lesson of a course.
+
+Writes, under the course repository PATH:
+
+* ``theorems/<lesson>/lesson.toml``: the lesson's id, title and material;
+* ``theorems/<lesson>/01_<section>.py``: a first claim citing the lesson (the
+  first formula of its first section, verbatim), whose body is still to be
+  written: until it is, ``verify`` reports it as an error and fails, so a
+  scaffolded catalogue never passes for a checked one;
+* ``.github/workflows/ngproof.yml``: a CI example (only if absent);
+* the material itself under ``material/`` when it lives outside PATH.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_TITLE = re.compile(r"^\s*#*\s*(?P<id>[\w.\-]+)\s+[—–-]\s+(?P<title>.+?)\s*$")
+_FORMULA = re.compile(r"\$\$.+?\$\$|\$[^$]+\$")
+_MAX_QUOTE = 160
+
+
+class ScaffoldError(ValueError):
+    """The lesson cannot be scaffolded here (reported in one line, exit 2)."""
+
+
+@dataclass
+class Scaffolded:
+    """What ``scaffold`` wrote and what to do next."""
+
+    files: list[Path] = field(default_factory=list)
+    next_steps: str = ""
+
+
+def slug(text: str, words: int = 5) -> str:
+    """Lower-case words joined by '-', for ids and file names."""
+    parts = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(parts[:words])
+
+
+def _is_heading(line: str, following: str) -> bool:
+    if line.startswith("#"):
+        return True
+    stripped = line.strip()
+    return (0 < len(stripped) <= 80 and stripped[0].isupper() and "$" not in stripped
+            and stripped[-1] not in ".:;,!?)" and not stripped.startswith(("-", "|", "⚠", "*"))
+            and len(following.strip()) > 0)
+
+
+def read_material(text: str, fallback_id: str) -> tuple[str, str, str, str]:
+    """The lesson's id and title, and the section heading and verbatim quote of its first claim."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    nonempty = [line for line in lines if line.strip()]
+    if not nonempty:
+        raise ScaffoldError("the material is empty")
+    title_line = nonempty[0]
+    match = _TITLE.match(title_line)
+    lesson_id = slug(match["id"], 8) if match else fallback_id
+    title = match["title"] if match else title_line.lstrip("# ").strip()
+    sections: list[tuple[str, list[str]]] = []
+    body = lines[lines.index(title_line) + 1:]
+    for index, line in enumerate(body):
+        following = next((later for later in body[index + 1:] if later.strip()), "")
+        if _is_heading(line, following):
+            sections.append((line.lstrip("# ").strip(), []))
+        elif sections and line.strip():
+            sections[-1][1].append(line.strip())
+    for heading, content in sections:
+        for line in content:
+            formula = _FORMULA.search(line)
+            if formula:
+                quote = line if len(line) <= _MAX_QUOTE else formula.group()
+                return lesson_id, title, heading, quote
+    if sections and sections[0][1]:
+        first = sections[0][1][0]
+        return lesson_id, title, sections[0][0], first[:_MAX_QUOTE].rsplit(" ", 1)[0] if len(first) > _MAX_QUOTE else first
+    raise ScaffoldError("found no section heading followed by text in the material")
+
+
+def _literal(text: str) -> str:
+    """A Python string literal for ``text``: raw when that is exact, else escaped."""
+    if '"' not in text and "\n" not in text and not text.endswith("\\"):
+        return f'r"{text}"'
+    return repr(text)
+
+
+def _module(lesson_id: str, title: str, heading: str, quote: str, catalogue: str) -> str:
+    formula = _FORMULA.search(quote)
+    statement = formula.group().strip("$").strip() if formula else quote
+    claim_id = f"{lesson_id}.{slug(heading, 4)}" if slug(heading, 4) else f"{lesson_id}.first-claim"
+    return f'''"""{heading} (lesson {lesson_id}, {title}).
+
+One claim per statement of the section, each citing the lesson verbatim.
+Check it with: python -m ngproof verify {catalogue} --lesson {lesson_id}
+"""
+from ngproof import claim
+
+SECTION = {_literal(heading)}
+
+
+@claim({claim_id!r},
+       title="The section's first formula, as the lesson states it",
+       statement={_literal(statement)},
+       source=(SECTION, {_literal(quote)}))
+def _(c):
+    # Encode the statement as the lesson makes it (a false one: expect="false" and a counterexample),
+    # then delete the line below.  For example:
+    #   c.prove(lhs, rhs, scope="all real x")           sympy: lhs - rhs reduces to exactly 0
+    #   c.fuzz(test, reals(-5, 5), scope="x in [-5, 5]")  hypothesis: test(x) returns close(computed, oracle)
+    #   c.example("the worked number", computed, "0.62")  the lesson's number at its written precision
+    raise NotImplementedError("not encoded yet: write this claim's checks")
+'''
+
+
+def _workflow(lesson_id: str, material: str) -> str:
+    return f'''# ngproof: check every claim of the course's lessons on each push (an example; adapt it).
+name: ngproof
+on: [push, pull_request]
+jobs:
+  verify:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install ngproof
+        run: python -m pip install ngproof   # or: pip install "ngproof @ git+<URL of ngproof>"
+      - name: Verify every lesson (a full run that reuses no cached result)
+        run: python -m ngproof verify theorems --no-cache --json reports/verify.json --junit reports/junit.xml
+      - name: Which passages of lesson {lesson_id} have claims
+        run: python -m ngproof coverage --material {material} theorems/{lesson_id}
+      - uses: actions/upload-artifact@v4
+        if: always()
+        with:
+          name: ngproof-reports
+          path: reports/
+'''
+
+
+def _write(path: Path, text: str, written: list[Path]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    written.append(path)
+
+
+def scaffold(root: str | Path, material: str | Path, *, lesson_id: str | None = None) -> Scaffolded:
+    """Scaffold the catalogue of the lesson in ``material`` inside the course at ``root``."""
+    root, material = Path(root), Path(material)
+    if root.exists() and not root.is_dir():
+        raise ScaffoldError(f"{root} is not a directory")
+    try:
+        text = material.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScaffoldError(f"cannot read the material {material}: {exc}") from None
+    found_id, title, heading, quote = read_material(text, slug(material.stem, 8) or "lesson")
+    lesson_id = lesson_id or found_id
+    if slug(lesson_id, 99) != lesson_id:
+        raise ScaffoldError(f"lesson id {lesson_id!r}: use lower-case letters, digits and '-' (e.g. {slug(lesson_id, 99)!r})")
+    lesson_dir = root / "theorems" / lesson_id
+    if lesson_dir.exists() and any(lesson_dir.iterdir()):
+        raise ScaffoldError(f"{lesson_dir} already exists and is not empty; nothing written")
+
+    result = Scaffolded()
+    inside = material.resolve().is_relative_to(root.resolve())
+    kept = material if inside else root / "material" / material.name
+    if not inside:
+        if kept.exists() and kept.read_bytes() != material.read_bytes():
+            raise ScaffoldError(f"{kept} exists with other content; nothing written")
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(material, kept)
+        result.files.append(kept)
+    material_in_repo = kept.resolve().relative_to(root.resolve()).as_posix()
+    relative = Path(os.path.relpath(kept.resolve(), lesson_dir.resolve())).as_posix()
+    _write(lesson_dir / "lesson.toml",
+           f"# The lesson this catalogue checks ('python -m ngproof verify --lesson {lesson_id}').\n"
+           f"id = {json.dumps(lesson_id)}\ntitle = {json.dumps(title, ensure_ascii=False)}\n"
+           f"material = {json.dumps(relative)}\n", result.files)
+    catalogue = f"theorems/{lesson_id}"
+    module = lesson_dir / f"01_{slug(heading, 4).replace('-', '_') or 'first'}.py"
+    _write(module, _module(lesson_id, title, heading, quote, catalogue), result.files)
+    workflow = root / ".github" / "workflows" / "ngproof.yml"
+    if not workflow.exists():
+        _write(workflow, _workflow(lesson_id, material_in_repo), result.files)
+    result.next_steps = (
+        f"next: write the checks of the claim in {module} (it fails until you do), add one claim per statement\n"
+        f"of the lesson, then run: python -m ngproof verify {catalogue} --lesson {lesson_id}\n"
+        f"and see which passages are covered: python -m ngproof coverage --material {material_in_repo} {catalogue}")
+    return result
