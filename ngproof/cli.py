@@ -105,6 +105,8 @@ def _check_paths(paths: list[Path]) -> None:
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or directory: {path}")
+        if path.is_file() and path.suffix != ".py":
+            raise UsageError(f"{path}: not a theorem module (a .py file) or a directory")
 
 
 def _check_output(path: Path | None, option: str) -> None:

@@ -79,17 +79,19 @@ def load_module(path: Path) -> list[Claim | Uncheckable]:
 def discover(paths: list[Path] | None = None) -> Catalogue:
     """Load every theorem module under ``paths`` (default: the packaged catalogue)."""
     catalogue = Catalogue()
+    files: dict[str, list[str]] = {}
     for path in theorem_files(list(paths) if paths else [default_catalogue()]):
         try:
             for item in load_module(path):
                 (catalogue.claims if isinstance(item, Claim) else catalogue.uncheckable).append(item)
+                if isinstance(item, Claim):
+                    files.setdefault(item.id, []).append(str(path))
         except Exception as exc:  # a broken module is reported, the rest still load
             where = traceback.extract_tb(exc.__traceback__)
             line = getattr(exc, "lineno", None) or (where[-1].lineno if where else "?")
             catalogue.load_errors.append(LoadError(str(path), f"line {line}: {type(exc).__name__}: {exc}"))
-    seen: set[str] = set()
-    for claim in catalogue.claims:
-        if claim.id in seen:
-            catalogue.load_errors.append(LoadError(claim.module, f"claim id {claim.id!r} is declared twice"))
-        seen.add(claim.id)
+    for claim_id, where in files.items():
+        if len(where) > 1:
+            catalogue.load_errors.append(LoadError(where[-1], f"claim id {claim_id!r} is declared twice "
+                                                              f"(in {' and '.join(sorted(set(where)))})"))
     return catalogue

@@ -142,6 +142,7 @@ def run_claims(
                         worker.claim = None
                         continue
                     except (EOFError, OSError):
+                        worker.process.join(5.0)  # reap it, so its exit code is known
                         code = worker.process.exitcode
                         detail = f"the worker process died while running this claim (exit code {code})"
                         finish(ClaimResult(worker.claim, "error", elapsed, [Evidence("numeric", "error", detail)]))

@@ -56,6 +56,17 @@ def difference(lhs, rhs):
     return lhs - rhs
 
 
+def has_float(expr) -> bool:
+    """Whether a floating-point number occurs anywhere in ``expr`` (a scalar, matrix or sequence).
+
+    sympy rounds Float arithmetic as it builds expressions (``exp(x)*(1 + 1e-20) - exp(x)``
+    is already 0), so an expression with a Float can never carry a proof.
+    """
+    if isinstance(expr, (list, tuple)):
+        return any(has_float(item) for item in expr)
+    return sp.sympify(expr).has(sp.Float)
+
+
 def is_literal_zero(expr: sp.Basic) -> bool:
     """True only for the literal zero (structural, no numeric judgement)."""
     if isinstance(expr, sp.MatrixExpr):

@@ -1,0 +1,202 @@
+"""The verbs a claim's body calls, and the evidence each records."""
+from decimal import Decimal
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from ngproof import close
+from ngproof.checks import Checks, derived_seed, exact_difference_is_nonzero, parse_stated
+from ngproof.strategies import reals
+
+x = sp.Symbol("x", real=True)
+p = sp.Symbol("p", positive=True)
+
+
+@pytest.fixture
+def c():
+    return Checks("test.claim", seed=0, profile="ci")
+
+
+def last(checks: Checks):
+    return checks.evidence[-1]
+
+
+# --- the lesson's numbers, at the precision written -------------------------------------------
+
+@pytest.mark.parametrize("stated, parsed", [
+    ("0.622", (Decimal("0.622"), 3, False)),
+    ("-2", (Decimal(-2), 0, True)),
+    ("−0.5", (Decimal("-0.5"), 1, False)),
+    ("126,000", (Decimal(126000), 0, True)),
+    ("~1000", (Decimal(1000), -3, False)),
+    ("≈ 0.88", (Decimal("0.88"), 2, False)),
+])
+def test_parse_stated(stated, parsed):
+    assert parse_stated(stated) == parsed
+
+
+def test_parse_stated_rejects_words():
+    with pytest.raises(ValueError, match="cannot read the stated number 'about two'"):
+        parse_stated("about two")
+
+
+SIGMA_HALF = 1 / (1 + sp.exp(-sp.Rational(1, 2)))  # 0.62246
+
+
+@pytest.mark.parametrize("computed, stated, status", [
+    (SIGMA_HALF, "0.622", "verified"),
+    (SIGMA_HALF, "0.62", "verified"),
+    (SIGMA_HALF, "0.623", "refuted"),      # off by one in the last written digit
+    (SIGMA_HALF, "0.6225", "verified"),
+    (SIGMA_HALF, "0.6224", "refuted"),     # more digits written, more demanded
+    (sp.Integer(-2), "-2", "verified"),
+    (-2.0, "-2", "verified"),
+    (sp.Rational(-5, 2), "-2", "refuted"),  # an integer as written is exact
+    (sp.Rational(-2000001, 1000000), "-2", "refuted"),
+    (sp.Integer(126000), "126,000", "verified"),
+    (sp.Integer(126001), "126,000", "refuted"),
+    (sp.Integer(1234), "~1000", "verified"),
+    (sp.Integer(1600), "~1000", "refuted"),
+    (sp.Rational(1, 8), "0.13", "verified"),  # a tie may be written either way
+    (sp.Rational(1, 8), "0.12", "verified"),
+    (sp.Rational(1, 8), "0.14", "refuted"),
+])
+def test_example_compares_at_the_written_precision(c, computed, stated, status):
+    c.example("a number", computed, stated)
+    evidence = last(c)
+    assert evidence.status == status
+    assert evidence.kind == ("example" if status == "verified" else "counterexample")
+
+
+def test_refuted_example_keeps_both_numbers(c):
+    c.example("σ(0.5)", SIGMA_HALF, "0.623")
+    assert last(c).counterexample == {"what": "σ(0.5)", "lesson": "0.623", "recomputed": "0.622459331202"}
+
+
+# --- symbolic proofs ---------------------------------------------------------------------------
+
+def test_true_claim_is_proved_with_steps(c):
+    assert c.prove((x + 1) ** 2, x**2 + 2 * x + 1, scope="all real x")
+    evidence = last(c)
+    assert (evidence.kind, evidence.status, evidence.scope) == ("symbolic", "proved", "all real x")
+    assert [s["label"] for s in evidence.steps][:2] == ["left side", "right side"]
+
+
+def test_undecided_identity_is_inconclusive_never_refuted(c):
+    assert not c.prove(sp.atan(p) + sp.atan(1 / p), sp.pi / 2, scope="p > 0")
+    assert last(c).status == "inconclusive" and "not a disproof" in last(c).detail
+
+
+def test_false_identity_is_not_proved(c):
+    c.prove((x + 1) ** 2, x**2 + 1, scope="all real x")
+    assert last(c).status == "inconclusive"
+
+
+@pytest.mark.parametrize("lhs, rhs", [
+    (sp.Float(0.5) * x, x / 2),                           # equal, but by rounding arithmetic
+    (sp.Float(0.1), sp.Rational(1, 10)),                  # the double 0.1 is not 1/10
+    (sp.exp(x) * (1 + sp.Float(1e-20)), sp.exp(x)),       # 1 + 1e-20 rounds to 1.0
+    (sp.Matrix([[x * 0.25]]), sp.Matrix([[x / 4]])),
+])
+def test_floats_never_make_a_proof(c, lhs, rhs):
+    c.prove(lhs, rhs, scope="all real x")
+    assert last(c).status == "inconclusive" and "floating-point" in last(c).detail
+
+
+def test_prove_nonnegative(c):
+    c.prove_nonnegative(x**2 + p, scope="all real x, p > 0")
+    assert last(c).status == "proved"
+    c.prove_nonnegative(x - p, scope="all real x, p > 0")
+    assert last(c).status == "inconclusive"
+
+
+# --- counterexamples ---------------------------------------------------------------------------
+
+def test_counterexample_is_confirmed_exactly(c):
+    c.counterexample({x: 0.5}, (x + 1) ** 2, x**2 + 1, detail="at x = 1/2")
+    evidence = last(c)
+    assert (evidence.kind, evidence.status) == ("counterexample", "refuted")
+    assert evidence.counterexample["values"] == {"x": "1/2"}  # the float was read as the exact 1/2
+    assert evidence.counterexample["difference"] == "1.00000"
+
+
+def test_counterexample_where_the_sides_agree_does_not_refute(c):
+    c.counterexample({x: 0}, (x + 1) ** 2, x**2 + 1, detail="at x = 0")
+    assert last(c).status == "inconclusive" and "agree exactly" in last(c).detail
+
+
+def test_counterexample_must_assign_every_symbol(c):
+    y = sp.Symbol("y")
+    with pytest.raises(ValueError, match="unassigned.*y"):
+        c.counterexample({x: 1}, x + y, x, detail="y left free")
+
+
+def test_exact_difference_sees_what_doubles_cannot():
+    assert exact_difference_is_nonzero(sp.Integer(10) ** 20 + 1, sp.Integer(10) ** 20)[0]
+    assert not exact_difference_is_nonzero(sp.sqrt(8), 2 * sp.sqrt(2))[0]
+
+
+# --- fuzzing -------------------------------------------------------------------------------------
+
+def test_agreeing_fuzz_is_verified_with_cases_and_worst_error(c):
+    assert c.fuzz(lambda v: close(np.exp(np.log(v)), v), reals(0.1, 10), scope="v in [0.1, 10]")
+    evidence = last(c)
+    assert (evidence.kind, evidence.status) == ("numeric", "verified")
+    assert evidence.cases >= 10 and 0 <= evidence.max_rel_error <= evidence.tolerance
+
+
+def test_max_examples_limits_the_budget(c):
+    c.fuzz(lambda v: close(v, v), reals(), scope="s", max_examples=5)
+    assert last(c).cases <= 5
+
+
+def test_fuzz_failure_confirmed_exactly_refutes_with_the_shrunk_input(c):
+    c.fuzz(lambda v: close(2 * v, v), reals(1, 2), scope="v in [1, 2]",
+           exact=lambda v: (2 * sp.Rational(v), sp.Rational(v)))
+    evidence = last(c)
+    assert (evidence.kind, evidence.status) == ("counterexample", "refuted")
+    assert evidence.counterexample["inputs"] == [1.0]
+    assert evidence.counterexample["relative_error"] == pytest.approx(0.5)
+
+
+def test_fuzz_failure_without_exact_form_is_inconclusive(c):
+    c.fuzz(lambda v: close(2 * v, v), reals(1, 2), scope="v in [1, 2]")
+    assert last(c).status == "inconclusive" and "no exact form" in last(c).detail
+
+
+def test_rounding_failure_that_exact_arithmetic_clears_is_inconclusive(c):
+    # 1e16 swallows v in doubles; exactly, v + 1e16 - 1e16 is v.
+    c.fuzz(lambda v: close((v + 1e16) - 1e16, v), reals(1, 2), scope="v in [1, 2]",
+           exact=lambda v: (sp.Rational(v) + 10**16 - 10**16, sp.Rational(v)))
+    assert last(c).status == "inconclusive" and "rounding" in last(c).detail
+
+
+def test_fuzz_test_must_compare_something(c):
+    with pytest.raises(ValueError, match="at least one comparison"):
+        c.fuzz(lambda v: [], reals(), scope="s")
+
+
+def test_fuzz_is_reproducible_for_a_seed():
+    def worst(seed):
+        checks = Checks("same.claim", seed=seed)
+        checks.fuzz(lambda v: close(np.exp(np.log(v)), v), reals(0.1, 10), scope="s")
+        return last(checks).max_rel_error, last(checks).cases
+    assert worst(3) == worst(3)
+
+
+# --- experiments and seeds ----------------------------------------------------------------------
+
+def test_observe(c):
+    c.observe(True, detail="converged")
+    assert (last(c).kind, last(c).status, last(c).counterexample) == ("numeric", "verified", None)
+    c.observe(False, detail="diverged", data={"loss": np.float64(3.5)})
+    assert (last(c).kind, last(c).status, last(c).counterexample) == ("counterexample", "refuted", {"loss": 3.5})
+
+
+def test_rng_and_derived_seeds_depend_on_seed_and_claim():
+    draw = lambda claim_id, seed: Checks(claim_id, seed=seed).rng.integers(2**62)  # noqa: E731
+    assert draw("a", 1) == draw("a", 1)
+    assert len({draw("a", 1), draw("a", 2), draw("b", 1)}) == 3
+    assert derived_seed(5, "a") == derived_seed(5, "a") != derived_seed(5, "b")
+    assert 0 <= derived_seed(2**32 - 1, "x") < 2**32
