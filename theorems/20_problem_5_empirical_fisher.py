@@ -1,0 +1,210 @@
+"""Practice Problems — Problem 5: the empirical Fisher, model samples, and the "observed Fisher"."""
+import numpy as np
+import sympy as sp
+from hypothesis import assume
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from ngproof import claim, close, uncheckable
+from ngproof.kernels import empirical_fisher, monte_carlo_fisher, softmax_fisher
+from ngproof.strategies import reals
+
+SECTION = "Practice Problems"
+K, D = 3, 2
+# Softmax over K = 3 classes; logits z = J θ with a symbolic K×D Jacobian J at one input.
+pi_symbols = sp.symbols("pi1:4", positive=True)
+pi = sp.Matrix(pi_symbols).subs(pi_symbols[2], 1 - pi_symbols[0] - pi_symbols[1])
+J = sp.Matrix(K, D, lambda i, j: sp.Symbol(f"J{i}{j}", real=True))
+fisher_closed_form = J.T * (sp.diag(*pi) - pi * pi.T) * J
+
+
+def parameter_score(label):
+    """s = Jᵀ(e_y − π): the score of log softmax(z)_y with respect to θ."""
+    return J.T * (sp.eye(K)[:, label] - pi)
+
+
+def expected_outer(weights):
+    """Σ_y w_y s(y) s(y)ᵀ for label weights w (model probabilities or data frequencies)."""
+    return sum((w * parameter_score(k) * parameter_score(k).T for k, w in enumerate(weights)), sp.zeros(D, D))
+
+
+def _batch(draw_logits, draw_jacobians):
+    logits = np.asarray(draw_logits)
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return draw_jacobians, probs / probs.sum(axis=1, keepdims=True)
+
+
+def _scores(jacobians, probs, labels):
+    """Per-example parameter scores Jₙᵀ(e_yₙ − πₙ), by an explicit loop (the oracle)."""
+    out = []
+    for n in range(len(labels)):
+        residual = -probs[n].copy()
+        residual[labels[n]] += 1.0
+        out.append(jacobians[n].T @ residual)
+    return np.array(out)
+
+
+def _cancellation(scale, expected):
+    """Condition of a sum of PSD terms whose scores cancel: size of the terms over size of the result.
+
+    Draws where the result cancels to (almost) nothing have no meaningful relative error and are skipped.
+    """
+    size = np.linalg.norm(expected)
+    assume(size > 1e-6 * scale)
+    return max(1.0, scale / size)
+
+
+batches = st.tuples(arrays(np.float64, (6, K), elements=reals(-3, 3)), arrays(np.float64, (6, K, 4), elements=reals(-1, 1)))
+
+
+@claim("problem5.fisher-under-model-samples",
+       title="The Fisher is E over model samples ỹ ~ p(y | x, θ) of s sᵀ = Jᵀ(diag π − ππᵀ)J",
+       statement=r"I(\theta) = \mathbb{E}_{\tilde y\sim p(y\mid\mathbf{x},\theta)}[s s^T] = J^T(\mathrm{diag}\,\boldsymbol\pi - \boldsymbol\pi\boldsymbol\pi^T)J",
+       source=(SECTION, r"the true Fisher uses samples $\tilde{y} \sim p(y \mid \mathbf{x}, \theta)$ (model samples), not the ground truth labels $y_i$"),
+       tags=("empirical-fisher", "fisher"))
+def _(c):
+    c.prove(expected_outer(list(pi)), fisher_closed_form, scope="K = 3 classes, D = 2 parameters, symbolic π and J")
+
+    def kernel_vs_model_expectation(batch):
+        jacobians, probs = _batch(*batch)
+        expected = np.zeros((4, 4))
+        for label in range(K):            # E over ỹ: weight each label's score outer product by π_ỹ
+            scores = _scores(jacobians, probs, np.full(len(probs), label))
+            expected += np.einsum("n,ni,nj->ij", probs[:, label], scores, scores) / len(probs)
+        # the kernel forms Jᵀdiag(π)J − (Jᵀπ)(Jᵀπ)ᵀ, which cancels: its size over the Fisher's is the condition
+        scale = np.linalg.norm(np.einsum("nk,nki,nkj->ij", probs, jacobians, jacobians)) / len(probs)
+        return close(softmax_fisher(jacobians, probs), expected, cond=K * 4 * _cancellation(scale, expected))
+    c.fuzz(kernel_vs_model_expectation, batches,
+           scope="softmax_fisher kernel vs Σ_ỹ π_ỹ s(ỹ)s(ỹ)ᵀ summed explicitly, N = 6, K = 3, d = 4, draws "
+                 "cancelling below 1e-6 skipped; 25 cases (lowered budget: drawing the arrays dominates)", max_examples=25)
+
+
+@claim("problem5.empirical-fisher-is-not-fisher",
+       title="The empirical Fisher at the training labels estimates E_data[s sᵀ], which is not the Fisher",
+       statement=r"\hat I = \tfrac1B\sum_i s(y_i)s(y_i)^T \to \mathbb{E}_{p_{\text{data}}}[s s^T] \neq I(\theta)",
+       source=(SECTION, r"you're approximating $\mathbb{E}_{x \sim p_{\text{data}}}[s s^T]$, which is NOT the Fisher"),
+       depends_on=("problem5.fisher-under-model-samples",), tags=("empirical-fisher",))
+def _(c):
+    t, y = sp.symbols("theta y", real=True)
+    sigma = 1 / (1 + sp.exp(-t))
+    empirical = (y - sigma) ** 2               # Bernoulli logit, one label
+    fisher = sigma * (1 - sigma)
+    c.prove((empirical - fisher).subs({t: sp.log(3), y: 0}), sp.Rational(9, 16) - sp.Rational(3, 16),
+            scope="Bernoulli logit at θ = log 3 (p = 3/4), label y = 0: empirical 9/16 vs Fisher 3/16, a gap of 3/8 ≠ 0")
+
+    def kernel_vs_label_loop(batch, labels):
+        jacobians, probs = _batch(*batch)
+        scores = _scores(jacobians, probs, labels)
+        expected = scores.T @ scores / len(labels)
+        # each score Jᵀ(e_y − π) may cancel: compare the terms' size ‖J‖²‖e_y − π‖² with the result's
+        residuals = np.eye(K)[labels] - probs
+        scale = np.sum(np.linalg.norm(jacobians, axis=(1, 2)) ** 2 * np.linalg.norm(residuals, axis=1) ** 2) / len(labels)
+        return close(empirical_fisher(jacobians, probs, labels), expected, cond=K * 4 * _cancellation(scale, expected))
+    c.fuzz(kernel_vs_label_loop, batches, arrays(np.int64, (6,), elements=st.integers(0, K - 1)),
+           scope="empirical_fisher kernel vs an explicit per-example loop of scores at the labels, N = 6, K = 3, "
+                 "d = 4, draws cancelling below 1e-6 skipped; 25 cases (lowered budget: drawing the arrays dominates)", max_examples=25)
+
+
+@claim("problem5.valid-only-when-perfectly-fit",
+       title="The empirical Fisher is valid only when the model is already perfectly fit",
+       statement=r"\mathbb{E}_{y\sim q}[s(y)s(y)^T] = I(\theta) \implies q = p_\theta(\cdot\mid\mathbf{x})",
+       source=(SECTION, "only valid when the model is already perfectly fit"),
+       expect="false", depends_on=("problem5.empirical-fisher-is-not-fisher",), tags=("empirical-fisher", "erratum"))
+def _(c):
+    t, y = sp.symbols("theta y", real=True)
+    sigma = 1 / (1 + sp.exp(-t))
+    at_point = {t: 0, y: 1}
+    c.prove((y - sigma).subs(at_point) ** 2, (sigma * (1 - sigma)).subs(at_point),
+            scope="the premise: at θ = 0, y = 1 the empirical Fisher (1 − ½)² equals the Fisher σ(1 − σ) = ¼")
+    c.counterexample(at_point, sigma, y,
+                     detail="Bernoulli logit at θ = 0 with every label y = 1: the empirical Fisher equals the Fisher "
+                            "(¼ = ¼), yet the model is not fit at all — it predicts ½ for labels that are all 1")
+
+
+@claim("problem5.empirical-fisher-bias",
+       title="Corrected: the empirical Fisher's expectation is the Fisher plus a bias that vanishes when the model's predictive matches the data",
+       statement=r"\mathbb{E}_{y\sim q}[s s^T] = J^T\big(\mathrm{diag}\,\boldsymbol\pi - \boldsymbol\pi\boldsymbol\pi^T + \mathrm{diag}\,\boldsymbol\delta - \boldsymbol\delta\boldsymbol\pi^T - \boldsymbol\pi\boldsymbol\delta^T\big)J,\ \boldsymbol\delta = \mathbf{q}-\boldsymbol\pi",
+       source=(SECTION, "only valid when the model is already perfectly fit"),
+       corrects="problem5.valid-only-when-perfectly-fit", depends_on=("problem5.fisher-under-model-samples",),
+       tags=("empirical-fisher", "correction"))
+def _(c):
+    q_symbols = sp.symbols("q1:4", positive=True)
+    q = sp.Matrix(q_symbols).subs(q_symbols[2], 1 - q_symbols[0] - q_symbols[1])
+    delta = q - pi
+    bias = sp.diag(*delta) - delta * pi.T - pi * delta.T
+    c.prove(expected_outer(list(q)), fisher_closed_form + J.T * bias * J,
+            scope="K = 3, D = 2, symbolic π, data label frequencies q and J: the bias is zero at q = π; it can also "
+                  "vanish elsewhere (K = 2 at π = (½, ½))")
+
+
+@claim("problem5.model-samples-unbiased",
+       title="The Fisher estimated from model samples is unbiased",
+       statement=r"\mathbb{E}_{\tilde y_s\sim p(\cdot\mid\mathbf{x},\theta)}\Big[\tfrac1S\sum_s s(\tilde y_s)s(\tilde y_s)^T\Big] = I(\theta)",
+       source=(SECTION, r"This is unbiased for $I(\theta)$."),
+       depends_on=("problem5.fisher-under-model-samples",), tags=("empirical-fisher", "monte-carlo"))
+def _(c):
+    S = 2
+    outer = [expected_outer([1 if k == label else 0 for k in range(K)]) for label in range(K)]
+    estimator_mean = sp.zeros(D, D)
+    for first in range(K):               # enumerate both sampled labels exactly
+        for second in range(K):
+            estimator_mean += pi[first] * pi[second] * (outer[first] + outer[second]) / S
+    c.prove(estimator_mean, fisher_closed_form, scope="K = 3, D = 2, S = 2 independent samples, exact expectation over "
+            "all 9 label pairs, symbolic π and J")
+    rng = np.random.default_rng(7)
+    jacobians = rng.uniform(-1, 1, (4, K, 3))
+    logits = rng.uniform(-2, 2, (4, K))
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    exact = softmax_fisher(jacobians, probs)
+    draws = np.array([monte_carlo_fisher(jacobians, probs, samples=50, seed=seed) for seed in range(40)])
+    standard_error = draws.std(axis=0, ddof=1) / np.sqrt(len(draws))
+    z_scores = np.abs(draws.mean(axis=0) - exact) / np.maximum(standard_error, 1e-12)
+    c.observe(bool(z_scores.max() < 5), detail=f"experiment: monte_carlo_fisher averaged over 40 seeds × 50 samples "
+              f"(N = 4, K = 3, d = 3) vs softmax_fisher: largest |z| = {z_scores.max():.2f} < 5",
+              data={"max_z": float(z_scores.max())})
+
+
+# A non-canonical model, y ~ N(θ², 1): its observed information uses the label and can be negative.
+theta, y_obs = sp.symbols("theta y", real=True)
+log_density_square_mean = -(y_obs - theta ** 2) ** 2 / 2 - sp.log(2 * sp.pi) / 2
+observed_square_mean = -sp.diff(log_density_square_mean, theta, 2)
+fisher_square_mean = sp.diff(theta ** 2, theta) ** 2
+
+
+@claim("problem5.observed-fisher-valid",
+       title="The observed Fisher −∇² log p(y | θ) is a valid label-using approximation that converges to I(θ)",
+       statement=r"-\nabla_\theta^2\log p(y\mid\theta) \succeq 0,\ \text{depends on } y,\ \to I(\theta) \text{ as the model fits}",
+       source=(SECTION, "which is a valid approximation that uses the actual labels and converges to $I(\\theta)$ as the model fits"),
+       expect="false", depends_on=("problem5.fisher-under-model-samples",), tags=("empirical-fisher", "observed-fisher", "erratum"))
+def _(c):
+    c.counterexample({theta: sp.Rational(1, 2), y_obs: 2}, observed_square_mean, sp.Abs(observed_square_mean),
+                     detail="non-canonical model y ~ N(θ², 1) at θ = ½, y = 2: the observed Fisher 6θ² − 2y = −5/2 "
+                            "is negative (the Fisher is 4θ² = 1), so it is no valid (PSD) curvature; and where it is "
+                            "PSD for softmax cross-entropy it does not use the label (see the corrected claim)")
+
+
+@claim("problem5.observed-fisher-softmax-is-exact",
+       title="Corrected: for softmax cross-entropy the observed Fisher is the exact Fisher and ignores the label; "
+             "otherwise it is the Fisher minus a residual-weighted term",
+       statement=r"-\nabla_z^2\log\mathrm{softmax}(z)_y = \mathrm{diag}\,\boldsymbol\pi-\boldsymbol\pi\boldsymbol\pi^T\ \forall y;\quad -\partial_\theta^2\log\mathcal{N}(y\mid\mu(\theta),1) = \mu'^2 - (y-\mu)\mu''",
+       source=(SECTION, "use the *observed Fisher* $-\\nabla_\\theta^2 \\log p(y \\mid \\theta)$ for the current batch"),
+       corrects="problem5.observed-fisher-valid", tags=("empirical-fisher", "observed-fisher", "correction"))
+def _(c):
+    z = sp.symbols("z1:4", real=True)
+    exps = [sp.exp(zk) for zk in z]
+    probs = sp.Matrix([e / sum(exps) for e in exps])
+    fisher_logits = sp.diag(*probs) - probs * probs.T
+    for label in range(K):
+        observed = -sp.hessian(sp.log(probs[label]), z)
+        c.prove(observed, fisher_logits, scope=f"3-class softmax, label y = {label + 1}, all real logits: the same "
+                "matrix for every label", rewriters=[("together + cancel", lambda e: sp.cancel(sp.together(e)))])
+    mean = theta ** 2
+    c.prove(observed_square_mean, fisher_square_mean - (y_obs - mean) * sp.diff(mean, theta, 2),
+            scope="y ~ N(θ², 1): observed = Fisher − residual · μ''; it tends to the Fisher only as the residual → 0")
+
+
+uncheckable(SECTION, "it works because the bias is often benign, but it's technically incorrect",
+            "'often benign' is an empirical generalisation about practice with no stated setting to test; the bias "
+            "itself is given exactly by problem5.empirical-fisher-bias")
+uncheckable(SECTION, "Explain why this is problematic for a classifier, and what would be the correct thing to do.",
+            "the question's instruction; its answers are checked by the claims of Problem 5")
