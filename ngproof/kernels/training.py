@@ -84,9 +84,10 @@ def train(method: str, steps: int = 50, lr: float | None = None, damping: float 
     rng = np.random.default_rng(seed + 2)
     lr = {"sgd": 0.5, "natural": 1.0, "kfac": 1.0}[method] if lr is None else lr
     # Exact NG on a mini-batch of 64 examples and 5560 parameters can fit the
-    # batch outright when λ is tiny, so its damping keeps a floor.
+    # batch outright when λ is small (the full-data loss then rises), so its
+    # damping keeps the floor λ >= 1 the lesson suggests starting from.
     lm = LevenbergMarquardt(damping=1.0 if damping is None else damping,
-                            min_damping=0.1 if method == "natural" else 1e-8)
+                            min_damping=1.0 if method == "natural" else 1e-8)
     factors = None
     losses = [model.loss(params, X, y)]
     seconds, dampings = [0.0], [lm.damping]
