@@ -1,0 +1,132 @@
+"""The HTML report for readers of the lesson: one self-contained, offline page.
+
+Summary, then the errata of the lesson (each with its quote, counterexample
+and corrected claim), then every claim section by section with its formula
+as native MathML, citation, proof steps, numeric evidence, timing and links
+along the dependency graph (also drawn as inline SVG), then the figures and
+the passages with nothing to check.  The template autoescapes: every string
+from a theorem reaches the page as text, never as markup.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ngproof.evidence import STATUSES, Evidence
+from ngproof.report import figures as figure_module
+from ngproof.report import graph
+from ngproof.report.mathml import rich_text, to_mathml
+from ngproof.runner import ClaimResult
+from ngproof.verification import Run
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class ClaimView:
+    """What the template shows of one claim."""
+
+    result: ClaimResult
+    anchor: str
+    statement: Markup
+    quote: Markup
+    fully_proved: bool
+    depends_on: list[tuple[str, bool]]          # (id, present in this run)
+    dependents: list[str]
+    corrected_by: list[str] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def claim(self):
+        return self.result.claim
+
+
+def _environment() -> Environment:
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                              trim_blocks=True, lstrip_blocks=True)
+    environment.filters["seconds"] = lambda value: f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
+    environment.filters["number"] = lambda value: "—" if value is None else f"{value:.2g}"
+    return environment
+
+
+def _value(value: Any) -> str:
+    """A counterexample value as a reader would write it."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {_value(v)}" for k, v in value.items())
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _evidence_view(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "item": evidence,
+        "steps": [{"label": s.get("label", ""), "formula": to_mathml(s.get("latex", ""), display=True).markup}
+                  for s in evidence.steps],
+        "counterexample": [(str(k), _value(v)) for k, v in (evidence.counterexample or {}).items()],
+        "multiline": "\n" in evidence.detail,
+    }
+
+
+def claim_views(run: Run) -> dict[str, ClaimView]:
+    """Every claim of the run, keyed by id, with its links both ways."""
+    present = {r.claim.id for r in run.results}
+    dependents: dict[str, list[str]] = {}
+    corrected_by: dict[str, list[str]] = {}
+    for result in run.results:
+        for dependency in result.claim.depends_on:
+            dependents.setdefault(dependency, []).append(result.claim.id)
+        if result.claim.corrects:
+            corrected_by.setdefault(result.claim.corrects, []).append(result.claim.id)
+    fully = run.fully_proved()
+    return {
+        r.claim.id: ClaimView(
+            result=r,
+            anchor=graph.anchor(r.claim.id),
+            statement=to_mathml(r.claim.statement, display=True).markup,
+            quote=rich_text(r.claim.source.quote),
+            fully_proved=r.claim.id in fully,
+            depends_on=[(d, d in present) for d in r.claim.depends_on],
+            dependents=dependents.get(r.claim.id, []),
+            corrected_by=corrected_by.get(r.claim.id, []),
+            evidence=[_evidence_view(e) for e in r.evidence],
+        )
+        for r in run.results
+    }
+
+
+def sections(run: Run, views: dict[str, ClaimView]) -> list[tuple[str, list[ClaimView]]]:
+    """Claims grouped by lesson section, sections in order of first appearance."""
+    grouped: dict[str, list[ClaimView]] = {}
+    for result in run.results:
+        grouped.setdefault(result.claim.source.section, []).append(views[result.claim.id])
+    return list(grouped.items())
+
+
+def render(run: Run, *, training_figure: bool = True) -> str:
+    """The whole report as one HTML document.
+
+    ``training_figure=False`` skips the convergence plot's training runs
+    (about a second or two), and the report says it was skipped.
+    """
+    views = claim_views(run)
+    summary = run.summary
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        run=run,
+        statuses=STATUSES,
+        summary=summary,
+        errata=[views[r.claim.id] for r in run.errata],
+        unexpected=[views[r.claim.id] for r in run.results if r.outcome == "unexpected"],
+        sections=sections(run, views),
+        views=views,
+        graph=graph.render(run.results, run.fully_proved()),
+        colours=graph.STATUS_COLOURS,
+        figures=figure_module.all_figures(training=training_figure),
+        uncheckable=[(u, rich_text(u.source.quote)) for u in run.uncheckable],
+    )

@@ -1,0 +1,60 @@
+"""The HTML report: self-contained, escaped, errata first, every link resolving."""
+import re
+
+import pytest
+
+from ngproof.report import html
+from ngproof.verification import Run
+
+
+@pytest.fixture
+def page(run: Run) -> str:
+    return html.render(run, training_figure=False)
+
+
+def test_a_hostile_title_never_reaches_the_page_as_markup(page: str):
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_self_contained_nothing_loaded_from_elsewhere(page: str):
+    assert not re.search(r"<(link|script|img|iframe)\b", page)
+    assert not re.search(r"\b(src|href)=\"(https?:)?//", page)
+    assert "@import" not in page and "url(http" not in page
+    assert {u for u in re.findall(r"https?://[^\s\"'<>]+", page)} <= {
+        "http://www.w3.org/1998/Math/MathML", "http://www.w3.org/2000/svg"}
+
+
+def test_formulas_are_native_mathml_without_menclose(page: str):
+    assert page.count("<math") >= 6 and "menclose" not in page
+    assert 'class="tex-fallback"' in page and r"\foo{x} = 1" in page   # the unknown command shows its source
+
+
+def test_errata_come_first_with_quote_counterexample_and_correction(page: str):
+    errata = page[page.index('id="errata"'):page.index('id="claims"')]
+    assert "equivalent to standard gradient descent on the log-odds" in errata
+    assert "-0.5" in errata and "theta = 0, y = 1" in errata
+    assert 'href="#claim-demo.corrected"' in errata
+    assert page.index('id="summary"') < page.index('id="errata"') < page.index('id="claims"')
+
+
+def test_every_internal_link_has_its_anchor(page: str):
+    anchors = set(re.findall(r'id="([^"]+)"', page))
+    targets = set(re.findall(r'href="#([^"]+)"', page))
+    assert targets and targets <= anchors
+
+
+def test_sections_status_evidence_and_dependencies_are_shown(page: str):
+    claims = page[page.index('id="claims"'):]
+    assert claims.index("Bernoulli Log-Likelihood with Cross-Entropy Loss") < claims.index("Worked Examples")
+    card = claims[claims.index('id="claim-demo.gradient"'):claims.index('id="claim-demo.wrong"')]
+    assert "★ fully proved" in card and "worst relative error" in card and "3.1e-16" in card
+    assert "used by" in card and 'href="#claim-demo.wrong"' in card
+    assert "outcome-unexpected" in claims and "ZeroDivisionError" in claims
+
+
+def test_summary_load_errors_uncheckable_and_skipped_figures(page: str):
+    assert "seed 7" in page and "profile ci" in page and "FAILED" in page
+    assert "theorems/99_bad.py" in page and "an opinion, nothing to check" in page
+    assert "Figure skipped" in page and "training figures were not requested" in page
+    assert "Worked Example 1" in page
