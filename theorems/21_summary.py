@@ -1,0 +1,186 @@
+"""Summary: the key takeaways, each bullet as a claim (the invariance bullet rests on the reparameterization claims)."""
+import numpy as np
+import sympy as sp
+
+from ngproof import claim, close
+from ngproof.kernels import natural_gradient, tikhonov
+from ngproof.strategies import dampings, spd_matrices, vectors
+
+SECTION = "Summary"
+
+
+@claim("summary.definition",
+       title="Natural gradient preconditions the gradient with the inverse Fisher",
+       statement=r"\tilde\nabla\mathcal{L} = I(\theta)^{-1}\nabla\mathcal{L}",
+       source=(SECTION, r"Natural gradient preconditions the gradient with the inverse Fisher information matrix: $\tilde{\nabla}\mathcal{L} = I(\theta)^{-1} \nabla\mathcal{L}$"),
+       tags=("natural-gradient",))
+def _(c):
+    a, b, d = sp.symbols("a b d", real=True)
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    fisher = sp.Matrix([[a, b], [b, d]])
+    c.prove(fisher * (fisher.adjugate() * g), fisher.det() * g,
+            scope="2×2 symmetric Fisher with symbolic entries: adj(I)g/det(I) solves I x = g, i.e. it is I⁻¹∇L")
+
+    def kernel_vs_solve(fisher_num, grad):
+        return close(natural_gradient(fisher_num, grad), np.linalg.solve(fisher_num, grad), cond=np.linalg.cond(fisher_num))
+    c.fuzz(kernel_vs_solve, spd_matrices(6, cond=1e6), vectors(6), scope="natural_gradient kernel vs numpy solve, d = 6, cond ≤ 1e6")
+
+
+# Two metrics on the Gaussian family N(μ, σ²), both defined on the distributions themselves (so both transform as
+# tensors under any reparameterization): Fisher diag(1/σ², 2/σ²) and Wasserstein-2 diag(1, 1), from W₂² = Δμ² + Δσ².
+s_pos = sp.Symbol("sigma", positive=True)
+fisher_gaussian = sp.diag(1 / s_pos ** 2, 2 / s_pos ** 2)
+wasserstein_gaussian = sp.eye(2)
+
+
+@claim("summary.only-correct-direction",
+       title="The Fisher metric gives the only geometrically correct direction of steepest descent",
+       statement=r"\text{any reparameterization-invariant steepest-descent direction is } -I(\theta)^{-1}\nabla\mathcal{L}",
+       source=(SECTION, "giving the only geometrically correct direction of steepest descent"),
+       expect="false", tags=("geometry", "erratum"))
+def _(c):
+    g = sp.Matrix([1, 1])
+    fisher_direction = fisher_gaussian.inv() * g
+    wasserstein_direction = wasserstein_gaussian.inv() * g
+    mu1, mu2, s1, s2 = sp.symbols("mu1 mu2 s1 s2", real=True)
+    w2_squared = (mu1 - mu2) ** 2 + (s1 - s2) ** 2
+    c.prove(sp.hessian(w2_squared, (mu2, s2)).subs({mu2: mu1, s2: s1}) / 2, wasserstein_gaussian,
+            scope="the Wasserstein-2 distance between N(μ₁, s₁²) and N(μ₂, s₂²) has W₂² = Δμ² + Δs²; its local "
+                  "metric is the identity in (μ, σ) — a metric defined on distributions, hence reparameterization-invariant")
+    c.counterexample({s_pos: 1}, fisher_direction, wasserstein_direction,
+                     detail="N(μ, σ²) at σ = 1, gradient (1, 1) in (μ, σ): the Fisher direction is (1, ½), the "
+                            "Wasserstein-2 natural gradient — equally coordinate-free — is (1, 1)")
+
+
+@claim("summary.steepest-under-fisher",
+       title="Corrected: for the Fisher metric the steepest-descent direction is unique; other intrinsic metrics give others",
+       statement=r"(g^T I^{-1} g)(v^T I v) - (g^T v)^2 \ge 0,\ \text{equality iff}\ v \parallel I^{-1}g",
+       source=(SECTION, "The Fisher matrix acts as a Riemannian metric measuring KL divergence"),
+       corrects="summary.only-correct-direction", tags=("geometry", "correction"))
+def _(c):
+    l11, l22 = sp.symbols("l11 l22", positive=True)
+    l21 = sp.Symbol("l21", real=True)
+    L = sp.Matrix([[l11, 0], [l21, l22]])          # I = LLᵀ, any SPD 2×2
+    fisher = L * L.T
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    v = sp.Matrix(sp.symbols("v1:3", real=True))
+    a, b = L.inv() * g, L.T * v
+    gap = (g.T * fisher.inv() * g)[0] * (v.T * fisher * v)[0] - (g.T * v)[0] ** 2
+    lagrange = (a[0] * b[1] - a[1] * b[0]) ** 2
+    c.prove(gap, lagrange, scope="2×2 SPD Fisher I = LLᵀ, symbolic g, v: the Cauchy–Schwarz gap is a square "
+            "(Lagrange's identity), zero only when Lᵀv ∥ L⁻¹g, i.e. v ∥ I⁻¹g")
+    c.prove_nonnegative(lagrange, scope="the gap is ≥ 0, so −I⁻¹g minimises gᵀv on the KL ellipsoid vᵀIv = const")
+
+
+@claim("summary.kfac-cost",
+       title="K-FAC reduces inversion from O(d³) to O(d^{3/2}) per layer",
+       statement=r"n_{\text{in}}^3 + n_{\text{out}}^3 = O(d^{3/2}),\quad d = n_{\text{in}} n_{\text{out}}",
+       source=(SECTION, r"reducing inversion from $O(d^3)$ to $O(d^{3/2})$ per layer"),
+       expect="holds-if", condition="the layer is roughly square, n_in ≍ n_out ≍ √d; for a layer with one output "
+                                    "n_in³ = d³ and nothing is saved",
+       tags=("kfac", "cost", "erratum"))
+def _(c):
+    n_in, n_out = sp.symbols("n_in n_out", positive=True)
+    d = n_in * n_out
+    kfac_cost = n_in ** 3 + n_out ** 3
+    c.counterexample({n_in: 500, n_out: 1}, sp.Max(kfac_cost, 2 * d ** sp.Rational(3, 2)), 2 * d ** sp.Rational(3, 2),
+                     detail="a layer with n_in = 500, n_out = 1 (d = 500): K-FAC inverts a 500×500 A, 125,000,001 flops "
+                            "— the full O(d³) = 1.25·10⁸ — against 2·d^{3/2} ≈ 22,361")
+
+
+@claim("summary.kfac-cost-square-layers",
+       title="Corrected: K-FAC costs n_in³ + n_out³ ≥ 2 d^{3/2}, with equality for square layers",
+       statement=r"n_{\text{in}}^3 + n_{\text{out}}^3 - 2(n_{\text{in}}n_{\text{out}})^{3/2} = (n_{\text{in}}^{3/2} - n_{\text{out}}^{3/2})^2 \ge 0",
+       source=(SECTION, r"reducing inversion from $O(d^3)$ to $O(d^{3/2})$ per layer"),
+       corrects="summary.kfac-cost", tags=("kfac", "cost", "correction"))
+def _(c):
+    a, b = sp.symbols("a b", positive=True)          # a = √n_in, b = √n_out
+    c.prove(a ** 6 + b ** 6 - 2 * (a ** 2 * b ** 2) ** sp.Rational(3, 2), (a ** 3 - b ** 3) ** 2,
+            scope="all n_in, n_out > 0 (written as a², b²): the cost is 2d^{3/2} exactly when n_in = n_out = √d")
+    c.prove_nonnegative((a ** 3 - b ** 3) ** 2, scope="the excess over 2d^{3/2} is a square")
+
+
+@claim("summary.trpo-ppo-kl",
+       title="Trust regions in policy space (TRPO/PPO) are KL-divergence constraints",
+       statement=r"\text{TRPO and PPO constrain } D_{KL}(\pi_{\theta_{\text{old}}}\|\pi_\theta) \le \delta",
+       source=(SECTION, "trust regions in policy space are KL divergence constraints"),
+       expect="holds-if", condition="TRPO (and PPO's KL-penalty variant); PPO-clip bounds the probability ratio by "
+                                    "clipping and imposes no KL constraint",
+       tags=("trpo", "erratum"))
+def _(c):
+    p_new = sp.Symbol("p", positive=True)
+    eps_clip, advantage = sp.Rational(1, 5), 1
+    ratio = p_new / sp.Rational(1, 2)            # the sampled action had probability ½ under the old policy
+
+    def clipped_surrogate(p):
+        r = ratio.subs(p_new, p)
+        return sp.Min(r * advantage, sp.Max(sp.Min(r, 1 + eps_clip), 1 - eps_clip) * advantage)
+
+    def kl_old_new(p):
+        half = sp.Rational(1, 2)
+        return half * sp.log(half / p) + half * sp.log(half / (1 - p))
+    c.prove(clipped_surrogate(sp.Rational(3, 5)), clipped_surrogate(sp.Rational(3, 4)),
+            scope="two-action policy, old p = ½, sampled action with advantage 1, ε = 0.2: the PPO-clip objective is "
+                  "6/5 for both new p = 0.6 and p = 0.75")
+    c.counterexample({}, kl_old_new(sp.Rational(3, 5)), kl_old_new(sp.Rational(3, 4)),
+                     detail="yet KL(old‖new) is 0.0204 at p = 0.6 and 0.1438 at p = 0.75: with δ = 0.05 one is inside a "
+                            "KL trust region and one outside, and PPO-clip's objective cannot tell them apart")
+
+
+@claim("summary.trpo-kl-is-fisher-quadratic",
+       title="Corrected: TRPO's KL constraint is, to second order, the Fisher quadratic of natural gradient",
+       statement=r"D_{KL}(\pi_\theta\|\pi_{\theta+h}) = \tfrac12 I(\theta)h^2 + O(h^3)\ \text{(Bernoulli policy, logit θ)}",
+       source=(SECTION, "Natural gradient is the theoretical basis of TRPO/PPO in RL"),
+       corrects="summary.trpo-ppo-kl", tags=("trpo", "correction"))
+def _(c):
+    u, v = sp.symbols("u v", positive=True)      # u = e^θ, v = e^h; d/dh = v d/dv, h = 0 ⇔ v = 1
+    old = u / (1 + u)
+    new = u * v / (1 + u * v)
+    kl = old * (sp.log(old) - sp.log(new)) + (1 - old) * (sp.log(1 - old) - sp.log(1 - new))
+
+    def d_h(f):
+        return sp.cancel(v * sp.diff(sp.expand_log(f), v))
+    first = d_h(kl)
+    c.prove([kl.subs(v, 1), first.subs(v, 1), d_h(first).subs(v, 1)], [0, 0, old * (1 - old)],
+            scope="Bernoulli policy in the logit, all real θ: value and slope vanish at h = 0, curvature = I(θ) = σ(1 − σ)",
+            rewriters=[("expand_log + cancel", lambda e: sp.cancel(sp.expand_log(e)))])
+
+
+@claim("summary.damping-notation",
+       title="Damping (I + λI)⁻¹, with I the Fisher as the lesson defines the symbol, interpolates to standard gradient",
+       statement=r"\lim_{\lambda\to\infty}\lambda\,(I(\theta) + \lambda I(\theta))^{-1}g = g",
+       source=(SECTION, r"Damping $(I + \lambda I)^{-1}$ is essential in practice"),
+       expect="false", tags=("damping", "notation", "erratum"))
+def _(c):
+    lam = sp.Symbol("lambda", positive=True)
+    fisher = sp.diag(1, 2)
+    g = sp.Matrix([1, 1])
+    literal = (lam * (fisher + lam * fisher).inv() * g).applyfunc(lambda e: sp.limit(e, lam, sp.oo))
+    c.counterexample({}, literal, g,
+                     detail="read literally (both I the Fisher), (I + λI)⁻¹ = I⁻¹/(1 + λ) is a rescaled natural "
+                            "gradient: with I = diag(1, 2), g = (1, 1), λ(I + λI)⁻¹g → (1, ½), never the gradient (1, 1); "
+                            "the second I must be the identity 𝟙")
+
+
+@claim("summary.damping-interpolates",
+       title="Corrected: (I(θ) + λ𝟙)⁻¹ interpolates smoothly between natural (λ → 0) and scaled standard gradient (λ → ∞)",
+       statement=r"(I+\lambda\mathbb{1})^{-1}g\big|_{\lambda=0} = I^{-1}g,\quad \lambda(I+\lambda\mathbb{1})^{-1}g - g = -(I+\lambda\mathbb{1})^{-1}Ig \to 0",
+       source=(SECTION, "it smoothly interpolates between natural and standard gradient descent"),
+       corrects="summary.damping-notation", tags=("damping", "correction"))
+def _(c):
+    a, b, d, lam = sp.symbols("a b d lambda", positive=True)
+    fisher = sp.Matrix([[a, b], [b, d]])
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    damped = fisher + lam * sp.eye(2)
+    c.prove(damped * (lam * damped.inv() * g - g), -fisher * g,
+            scope="2×2 symbolic Fisher: the gap to the standard gradient is −(I + λ𝟙)⁻¹Ig, a rational function of λ "
+                  "of degree −1 (→ 0 as λ → ∞), smooth for every λ ≥ 0 where I + λ𝟙 ≻ 0")
+    c.prove((damped.inv() * g).subs(lam, 0), fisher.inv() * g, scope="λ = 0 gives the natural gradient (I invertible)")
+
+    def kernel_limits(fisher_num, grad, damping):
+        dense = fisher_num + damping * np.eye(len(grad))
+        return [close(natural_gradient(fisher_num, grad, damping=damping), np.linalg.solve(dense, grad),
+                      cond=np.linalg.cond(dense)),
+                close(tikhonov(fisher_num, damping), dense)]
+    c.fuzz(kernel_limits, spd_matrices(5, cond=1e4), vectors(5), dampings(1e-4, 1e4),
+           scope="natural_gradient (damped) and tikhonov kernels vs a dense numpy solve, d = 5, λ ∈ [1e-4, 1e4]")
