@@ -108,9 +108,11 @@ def _diagonal_core(fisher_diag, grad, damping, out):
     bad = 0
     for i in prange(grad.shape[0]):
         den = fisher_diag[i] + damping
-        if not den > 0.0:
+        inv = 0.0
+        if den > 0.0:
+            inv = 1.0 / den
+        else:
             bad += 1
-        inv = 1.0 / den
         for c in range(grad.shape[1]):
             out[i, c] = grad[i, c] * inv
     return bad

@@ -3,6 +3,8 @@
 from importlib import import_module
 
 import numpy as np
+import pytest
+from numba import config
 
 import ngproof.kernels as K
 
@@ -35,6 +37,7 @@ def _exercise(dtype):
     K.kronecker_dense(spd, spd)
 
 
+@pytest.mark.skipif(config.DISABLE_JIT, reason="NUMBA_DISABLE_JIT=1: nothing is compiled")
 def test_each_core_compiles_once_per_dtype():
     for dtype in (np.float64, np.float32):
         _exercise(dtype)
