@@ -1,0 +1,409 @@
+"""Quiz: Questions 1–6, each correct answer and the factual sentences of its explanation."""
+import numpy as np
+import sympy as sp
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from ngproof import claim, close, uncheckable
+from ngproof.kernels import kfac_factors, kronecker_dense, natural_gradient
+from ngproof.strategies import dampings, psd_matrices, reals, vectors
+
+SECTION = "Quiz"
+u = sp.Symbol("u", positive=True)          # u = e^θ for the Bernoulli logit θ
+sigma_u = u / (1 + u)
+fifty_digits = "exact values evaluated to 50 digits"
+
+
+def d_theta(f):
+    return u * sp.diff(f, u)
+
+
+# ---------------------------------------------------------------- Question 1
+@claim("quiz.q1-gradient-transform",
+       title="Q1: under φ = g(θ) the gradient transforms as ∇_φL = J⁻ᵀ∇_θL",
+       statement=r"\nabla_\phi\mathcal{L} = J^{-T}\nabla_\theta\mathcal{L},\quad J = \partial\phi/\partial\theta",
+       source=(SECTION, r"the gradient transforms as $\nabla_\phi\mathcal{L} = J^{-T}\nabla_\theta\mathcal{L}$"),
+       tags=("quiz", "reparameterization"))
+def _(c):
+    phi = sp.Symbol("phi", real=True)
+    loss = sp.Function("L")
+    p_of_phi = 1 / (1 + sp.exp(-phi))
+    jacobian = 1 / (p_of_phi * (1 - p_of_phi))           # dφ/dp for φ = logit p
+    p = sp.Symbol("p", positive=True)
+    c.prove(sp.diff(loss(p_of_phi), phi), (sp.diff(loss(p), p) / jacobian).subs(p, p_of_phi),
+            scope="1-D, φ = logit p, any differentiable loss L(p), all real φ")
+    M = sp.Matrix(2, 2, sp.symbols("m1:5", real=True))
+    theta = sp.Matrix(sp.symbols("t1:3", real=True))
+    phi_vec = sp.Matrix(sp.symbols("f1:3", real=True))
+    quadratic = sp.Matrix(2, 2, sp.symbols("q1:5", real=True))
+    loss_phi = (phi_vec.T * quadratic * phi_vec)[0]                    # the loss written in φ
+    at_image = dict(zip(phi_vec, M * theta))
+    grad_theta = sp.Matrix([sp.diff(loss_phi.subs(at_image, simultaneous=True), t) for t in theta])
+    grad_phi = sp.Matrix([sp.diff(loss_phi, f) for f in phi_vec]).subs(at_image, simultaneous=True)
+    c.prove(grad_theta, M.T * grad_phi, scope="2-D linear reparameterization φ = Mθ (symbolic M), quadratic loss: "
+            "∇_θL = Jᵀ∇_φL, i.e. ∇_φL = J⁻ᵀ∇_θL where J = M is invertible")
+
+
+@claim("quiz.q1-euclidean-metric-not-distributional",
+       title="Q1: the Euclidean |Δθ|² does not measure distributional distance; the Fisher metric transforms correctly",
+       statement=r"\frac{I(p=1/100)}{I(p=1/2)} = \frac{2500}{99};\quad d\phi^T I(\phi)d\phi = d\theta^T I(\theta) d\theta",
+       source=(SECTION, r"because the Euclidean metric $|\Delta\theta|^2$ doesn't correspond to a distributional distance"),
+       depends_on=("quiz.q1-gradient-transform",), tags=("quiz", "reparameterization"))
+def _(c):
+    p, dp = sp.symbols("p dp", positive=True)
+    fisher_p = 1 / (p * (1 - p))
+    c.prove(fisher_p.subs(p, sp.Rational(1, 100)) / fisher_p.subs(p, sp.Rational(1, 2)), sp.Rational(2500, 99),
+            scope="Bernoulli in p: the same |Δp| costs 2500/99 ≈ 25 times more KL near p = 1/100 than near p = ½")
+    jacobian = sp.diff(sp.log(p / (1 - p)), p)                   # dφ/dp, φ = logit p
+    fisher_phi = p * (1 - p)                                     # Fisher in the logit, at the same distribution
+    c.prove((jacobian * dp) ** 2 * fisher_phi, dp ** 2 * fisher_p, scope="Bernoulli, p ∈ (0, 1): dφᵀI(φ)dφ = dpᵀI(p)dp")
+
+
+@claim("quiz.q1-different-distributions",
+       title="Q1: the standard updates in θ and in φ land on different distributions",
+       statement=r"\sigma(\phi_0 - \eta\nabla_\phi\mathcal{L}) \ne p_0 - \eta\nabla_p\mathcal{L}",
+       source=(SECTION, r"is a different point in distribution space than $\Delta\theta = -\eta\nabla_\theta\mathcal{L}$"),
+       tags=("quiz", "reparameterization"))
+def _(c):
+    eta = sp.Rational(1, 10)
+    p_step = sp.Rational(1, 2) - eta * sp.diff(-sp.log(sp.Symbol("p")), sp.Symbol("p")).subs(sp.Symbol("p"), sp.Rational(1, 2))
+    phi_step = 0 - eta * (sp.Rational(1, 2) - 1)                   # ∇_φ(−log σ(φ)) = σ(φ) − 1 at φ = 0
+    landed = 1 / (1 + sp.exp(-phi_step))
+    c.prove(p_step, sp.Rational(7, 10), scope="loss −log p, y = 1, from p = ½, η = 1/10: the p-step lands at 0.7")
+    gap = sp.N(p_step - landed, 50)
+    c.observe(bool(abs(gap) > sp.Rational(1, 10)), scope=fifty_digits,
+              detail=f"the logit step lands at p = σ(1/20) ≈ {sp.N(landed, 6)}, {sp.N(gap, 4)} away from 0.7")
+
+
+@claim("quiz.q1-no-learning-rate-fixes-it",
+       title="Q1, option D: no fixed learning rate reconciles the two parameterizations",
+       statement=r"\frac{\Delta p_{\text{logit}}}{\Delta p_{\text{direct}}} \approx \frac{\eta_\phi}{\eta_p}\,(p(1-p))^2\ \text{varies with } p",
+       source=(SECTION, "D. Because learning rates must be adjusted"),
+       tags=("quiz", "reparameterization"))
+def _(c):
+    phi, eta = sp.symbols("phi eta", positive=True)
+    p = sp.Symbol("p", positive=True)
+    loss = sp.Function("L")
+    p_of_phi = 1 / (1 + sp.exp(-phi))
+    move_via_logit = sp.diff(p_of_phi, phi) * (-eta * sp.diff(loss(p_of_phi), phi))    # first-order change of p
+    move_direct = (-eta * sp.diff(loss(p), p)).subs(p, p_of_phi)
+    c.prove(move_via_logit / move_direct, (p_of_phi * (1 - p_of_phi)) ** 2,
+            scope="Bernoulli p vs logit, any differentiable loss, all φ: the ratio of first-order moves is (p(1 − p))²",
+            rewriters=[("cancel", sp.cancel)])
+    ratio = (p * (1 - p)) ** 2
+    c.prove(ratio.subs(p, sp.Rational(1, 2)) / ratio.subs(p, sp.Rational(1, 10)), sp.Rational(625, 81),
+            scope="the ratio at p = ½ is 625/81 ≈ 7.7 times that at p = 1/10: one η cannot match both")
+
+
+# ---------------------------------------------------------------- Question 2
+@claim("quiz.q2-first-order-kl-constrained",
+       title="Q2: the natural gradient solves the linear problem on the KL ellipsoid",
+       statement=r"\arg\min_{\frac12 d\theta^TId\theta\le\epsilon}\nabla\mathcal{L}^Td\theta = -\sqrt{\tfrac{2\epsilon}{g^TI^{-1}g}}\,I^{-1}g",
+       source=(SECTION, r"The natural gradient solves $\min_{d\theta} \nabla\mathcal{L}^T d\theta$ subject to $\frac{1}{2}d\theta^T I d\theta \leq \epsilon$."),
+       tags=("quiz", "derivation"))
+def _(c):
+    a, d, eps = sp.symbols("a d epsilon", positive=True)
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    fisher = sp.diag(a, d)
+    scale = sp.sqrt(2 * eps / (g.T * fisher.inv() * g)[0])
+    step = -scale * fisher.inv() * g
+    c.prove((step.T * fisher * step)[0] / 2, eps, scope="diagonal 2×2 Fisher (any SPD Fisher is diagonal in its "
+            "eigenbasis), symbolic g ≠ 0: the step lies on the boundary ½dθᵀIdθ = ε")
+    multiplier = 1 / scale
+    c.prove(g + multiplier * fisher * step, sp.zeros(2, 1),
+            scope="stationarity ∇L + λIdθ = 0 with λ = 1/scale > 0 (the linear objective is minimised on the boundary)")
+
+
+@claim("quiz.q2-option-a-is-newton",
+       title="Q2: option A (minimise the second-order Taylor model) is Newton's step −H⁻¹∇L",
+       statement=r"\arg\min_d\ g^Td + \tfrac12 d^THd = -H^{-1}g\quad(H \succ 0)",
+       source=(SECTION, "Option A describes Newton's method (which uses the Hessian, not the Fisher)."),
+       tags=("quiz", "newton"))
+def _(c):
+    a, b, e = sp.symbols("a b e", real=True)
+    H = sp.Matrix([[a, b], [b, e]])
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    dvec = sp.Matrix(sp.symbols("d1:3", real=True))
+    model = (g.T * dvec)[0] + (dvec.T * H * dvec)[0] / 2
+    gradient = sp.Matrix([sp.diff(model, di) for di in dvec])
+    c.prove(H.det() * gradient.subs(dict(zip(dvec, -H.adjugate() * g / H.det())), simultaneous=True), sp.zeros(2, 1),
+            scope="2×2 symmetric H with symbolic entries, invertible: the model's gradient vanishes at −H⁻¹g")
+
+
+@claim("quiz.q2-option-a-canonical-case",
+       title="Q2 caveat: for a canonical exponential-family NLL the Hessian is the Fisher, so option A also gives the natural step",
+       statement=r"\nabla_\theta^2\big[-\log p(y\mid\theta)\big] = I(\theta)\ \text{for all } y\ \text{(Bernoulli logit)}",
+       source=(SECTION, "Option A describes Newton's method (which uses the Hessian, not the Fisher)."),
+       depends_on=("quiz.q2-option-a-is-newton",), tags=("quiz", "newton"))
+def _(c):
+    y = sp.Symbol("y", real=True)
+    nll = -(y * sp.log(sigma_u) + (1 - y) * sp.log(1 - sigma_u))
+    c.prove(d_theta(d_theta(nll)), sigma_u * (1 - sigma_u), scope="Bernoulli logit, every label y, all real θ",
+            rewriters=[("expand_log + cancel", lambda e: sp.cancel(sp.expand_log(e)))])
+
+
+@claim("quiz.q2-option-c-makes-no-sense",
+       title="Q2: option C (the Newton step for the KL divergence) doesn't make sense as a derivation of natural gradient",
+       statement=r"\theta - (\nabla^2_\theta D_{KL})^{-1}\nabla_\theta D_{KL} \ne \theta - I^{-1}\nabla_\theta D_{KL}",
+       source=(SECTION, "Option C doesn't make sense — the Newton step would be on the loss, not KL."),
+       expect="false", depends_on=("problem1.unit-step-is-newton",), tags=("quiz", "newton", "erratum"))
+def _(c):
+    q = sp.Symbol("q", positive=True)
+    kl = q * sp.log(q * (1 + u) / u) + (1 - q) * sp.log((1 - q) * (1 + u))     # D_KL(Bern(q) ‖ Bern(σ(θ)))
+    newton = sp.log(u) - d_theta(kl) / d_theta(d_theta(kl))
+    natural = sp.log(u) - d_theta(kl) / (sigma_u * (1 - sigma_u))
+    gap = sp.cancel(sp.expand_log(newton - natural))
+    c.observe(gap != 0, scope="exact symbolic computation, Bernoulli logit, every θ and target q",
+              detail=f"the Newton step on D_KL(p* ‖ p_θ) minus the natural step reduces to {gap}: they coincide "
+                     "exactly (Practice Problem 1's own setting), and ∇²_θ' D_KL(p_θ ‖ p_θ')|_θ'=θ = I(θ) in general",
+              data={"difference": str(gap)})
+
+
+# ---------------------------------------------------------------- Question 3
+@claim("quiz.q3-fisher-is-minus-expected-hessian",
+       title="Q3: I = −E[∇² log p] (Bartlett's second identity: = E[s sᵀ])",
+       statement=r"I(\theta) = \mathbb{E}_{p_\theta}[s s^T] = -\mathbb{E}_{p_\theta}[\nabla_\theta^2 \log p]",
+       source=(SECTION, r"Natural gradient: $I = -\mathbb{E}[\nabla_\theta^2 \log p]$."),
+       tags=("quiz", "fisher", "bartlett"))
+def _(c):
+    # A general smooth model on 3 outcomes: p_i = e^{f_i}/Σ_j e^{f_j} with arbitrary logits f_i(θ).  Write
+    # e_i = e^{f_i}, a_i = f_i', b_i = f_i'' and differentiate with the derivation D e_i = e_i a_i, D a_i = b_i.
+    e = sp.symbols("e0:3", positive=True)
+    a = sp.symbols("a0:3", real=True)
+    b = sp.symbols("b0:3", real=True)
+    rules = {**{ei: ei * ai for ei, ai in zip(e, a)}, **{ai: bi for ai, bi in zip(a, b)}}
+
+    def D(expr):
+        return sum((sp.diff(expr, sym) * image for sym, image in rules.items()), sp.S.Zero)
+    Z = sum(e)
+    probs = [ei / Z for ei in e]
+    scores = [ai - D(Z) / Z for ai in a]                      # d/dθ (f_i − log Z)
+    outer = sum(p * s ** 2 for p, s in zip(probs, scores))
+    minus_hessian = -sum(p * D(s) for p, s in zip(probs, scores))
+    c.prove(outer, minus_hessian, scope="any smooth one-parameter model on 3 outcomes (logits f_i(θ) arbitrary "
+            "functions), all θ", rewriters=[("cancel", sp.cancel)])
+
+
+@claim("quiz.q3-coincide-only-asymptotically",
+       title="Q3: Hessian and Fisher coincide ONLY for a well-specified model with NLL loss, asymptotically (Bartlett)",
+       statement=r"\nabla^2\mathcal{L}_{\text{NLL}} = I(\theta) \implies \text{well-specified and } n \to \infty",
+       source=(SECTION, "They coincide ONLY when the model is well-specified and the loss is the negative log-likelihood"),
+       expect="false", depends_on=("quiz.q2-option-a-canonical-case",), tags=("quiz", "bartlett", "erratum"))
+def _(c):
+    y = sp.Symbol("y", real=True)
+    nll = -(y * sp.log(sigma_u) + (1 - y) * sp.log(1 - sigma_u))
+    c.prove(d_theta(d_theta(nll)).subs({y: 1, u: 1}), (sigma_u * (1 - sigma_u)).subs(u, 1),
+            scope="the premise at one point: Bernoulli logit, one observation y = 1, θ = 0: Hessian ¼ = Fisher ¼",
+            rewriters=[("expand_log + cancel", lambda e: sp.cancel(sp.expand_log(e)))])
+    c.counterexample({u: 1}, sigma_u, 1,
+                     detail="yet with n = 1 and data y = 1 always (misspecified: the model gives y = 1 probability ½ "
+                            "at θ = 0, the data 1), the Hessian equals the Fisher exactly — canonical exponential "
+                            "families in natural parameters have H = I at every θ and for any data")
+
+
+@claim("quiz.q3-where-they-coincide",
+       title="Corrected: H = I exactly for canonical exponential families; otherwise E_model[H] = I (Bartlett) and H − I is a residual term",
+       statement=r"-\partial_\theta^2\log\mathcal{N}(y\mid\theta^2,1) = 4\theta^2 - 2(y-\theta^2),\quad \mathbb{E}_{y\sim\mathcal{N}(\theta^2,1)}[\cdot] = 4\theta^2 = I(\theta)",
+       source=(SECTION, "in that case, the Hessian and Fisher are asymptotically equal (Bartlett's identity)"),
+       corrects="quiz.q3-coincide-only-asymptotically",
+       depends_on=("quiz.q2-option-a-canonical-case", "quiz.q3-fisher-is-minus-expected-hessian"),
+       tags=("quiz", "bartlett", "correction"))
+def _(c):
+    theta, y = sp.symbols("theta y", real=True)
+    nll = (y - theta ** 2) ** 2 / 2
+    hessian = sp.diff(nll, theta, 2)
+    c.prove(hessian, 4 * theta ** 2 - 2 * (y - theta ** 2), scope="y ~ N(θ², 1), a non-canonical model: H depends on y")
+    c.prove(hessian.subs(y, theta ** 2), sp.diff(theta ** 2, theta) ** 2,
+            scope="its expectation over the model's y (E[y] = θ² enters linearly) is the Fisher (μ')² = 4θ²; at the "
+                  "true parameter the average Hessian of n samples tends to it as n → ∞ — the 'asymptotic' case")
+
+
+@claim("quiz.q3-fisher-always-psd",
+       title="Q3: the Fisher is always PSD, the Hessian can be indefinite",
+       statement=r"v^T\mathbb{E}[ss^T]v = \mathbb{E}[(v^Ts)^2] \ge 0;\quad -\partial_\theta^2\log\mathcal{N}(2\mid\theta^2,1)\big|_{\theta=1/2} = -\tfrac52",
+       source=(SECTION, "natural gradient has the advantage of always being PSD"),
+       tags=("quiz", "fisher"))
+def _(c):
+    p = sp.symbols("p1:4", positive=True)
+    scores = [sp.Matrix(sp.symbols(f"s{k}_1:3", real=True)) for k in range(3)]
+    v = sp.Matrix(sp.symbols("v1:3", real=True))
+    c.prove_nonnegative(sum(pk * ((v.T * sk)[0]) ** 2 for pk, sk in zip(p, scores)),
+                        scope="any 3-outcome model with 2 parameters: vᵀE[ssᵀ]v is a positive combination of squares")
+    theta, y = sp.symbols("theta y", real=True)
+    c.prove(sp.diff((y - theta ** 2) ** 2 / 2, theta, 2).subs({theta: sp.Rational(1, 2), y: 2}), sp.Rational(-5, 2),
+            scope="y ~ N(θ², 1) at θ = ½, y = 2: the NLL Hessian is −5/2 < 0")
+
+
+# ---------------------------------------------------------------- Question 4
+@claim("quiz.q4-variance-scaling",
+       title="Q4: for N(μ, σ²) the Fisher of μ is 1/σ², so the natural step for μ is σ² times the gradient",
+       statement=r"I_{\mu\mu} = 1/\sigma^2,\quad \tilde\nabla_\mu\mathcal{L} = \sigma^2\nabla_\mu\mathcal{L}",
+       source=(SECTION, r"the Fisher information is small ($1/\sigma^2$), so $I^{-1} = \sigma^2$ is large — the update is amplified"),
+       tags=("quiz", "gaussian"))
+def _(c):
+    m, x, w = sp.symbols("mu x w", real=True)
+    s = sp.Symbol("sigma", positive=True)
+    score = sp.diff(-(x - m) ** 2 / (2 * s ** 2), m)
+    standard = sp.exp(-w ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    fisher = sp.integrate(sp.expand((score ** 2).subs(x, m + s * w)) * standard, (w, -sp.oo, sp.oo))
+    g = sp.Symbol("g", real=True)
+    c.prove([fisher, g / fisher], [1 / s ** 2, s ** 2 * g], scope="N(x | μ, σ²), all real μ, σ > 0, gradient g")
+
+
+@claim("quiz.q4-annealing",
+       title="Q4: as σ² → 0 the natural step for μ shrinks, annealing the learning rate",
+       statement=r"\lim_{\sigma\to0}\eta\,\sigma^2\nabla_\mu\mathcal{L} = 0",
+       source=(SECTION, r"As you become confident ($\sigma^2 \to 0$), the step size shrinks, naturally annealing the learning rate."),
+       expect="holds-if", condition="∇_μL stays bounded as σ → 0 (e.g. the ELBO's expected-loss term E_q[f(z)] with f' "
+                                    "bounded); when the gradient grows like 1/σ² the step does not shrink",
+       depends_on=("quiz.q4-variance-scaling",), tags=("quiz", "gaussian", "erratum"))
+def _(c):
+    m, z0 = sp.symbols("mu z0", real=True)
+    s = sp.Symbol("sigma", positive=True)
+    loss = (z0 - m) ** 2 / (2 * s ** 2) + sp.log(s)          # −log q(z₀ | μ, σ) up to a constant
+    natural_step = sp.limit(sp.cancel(s ** 2 * sp.diff(loss, m)), s, 0)
+    c.counterexample({m: 1, z0: 0}, natural_step, 0,
+                     detail="loss −log q(z₀ | μ, σ) with z₀ = 0 at μ = 1: σ²∇_μL = μ − z₀ = 1 for every σ, so the "
+                            "natural step does not shrink as σ → 0")
+
+
+@claim("quiz.q4-annealing-bounded-gradient",
+       title="Corrected: with a bounded μ-gradient (E_q[z²] here) the natural μ-step is O(σ²)",
+       statement=r"\nabla_\mu\mathbb{E}_{z\sim\mathcal{N}(\mu,\sigma^2)}[z^2] = 2\mu,\quad \sigma^2\cdot 2\mu \to 0",
+       source=(SECTION, r"As you become confident ($\sigma^2 \to 0$), the step size shrinks, naturally annealing the learning rate."),
+       corrects="quiz.q4-annealing", tags=("quiz", "gaussian", "correction"))
+def _(c):
+    m, w = sp.symbols("mu w", real=True)
+    s = sp.Symbol("sigma", positive=True)
+    standard = sp.exp(-w ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    expected = sp.integrate(sp.expand((m + s * w) ** 2) * standard, (w, -sp.oo, sp.oo))
+    c.prove(sp.diff(expected, m), 2 * m, scope="all real μ, σ > 0: the gradient does not depend on σ")
+    c.prove(sp.limit(s ** 2 * sp.diff(expected, m), s, 0), 0, scope="so the natural step σ²·2μ → 0 as σ → 0")
+
+
+# ---------------------------------------------------------------- Question 5
+@claim("quiz.q5-kfac-factors",
+       title="Q5: the per-example Fisher block of W is (aaᵀ) ⊗ (ggᵀ); with a independent of g its mean is E[aaᵀ] ⊗ E[ggᵀ]",
+       statement=r"\mathbb{E}[(\mathbf{a}\mathbf{a}^T)\otimes(\mathbf{g}\mathbf{g}^T)] = \mathbb{E}[\mathbf{a}\mathbf{a}^T]\otimes\mathbb{E}[\mathbf{g}\mathbf{g}^T]\ \text{if}\ \mathbf{a}\perp\mathbf{g}",
+       source=(SECTION, "under the assumption that activations and backpropagated gradients are independently distributed"),
+       tags=("quiz", "kfac"))
+def _(c):
+    a = sp.Matrix(sp.symbols("a1:3", real=True))
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    c.prove(sp.kronecker_product(a, g) * sp.kronecker_product(a, g).T, sp.kronecker_product(a * a.T, g * g.T),
+            scope="n_in = n_out = 2, symbolic a, g: vec(gaᵀ) = a ⊗ g and its outer product is (aaᵀ) ⊗ (ggᵀ)")
+    a_values = [sp.Matrix(sp.symbols(f"a{k}_1:3", real=True)) for k in range(2)]
+    g_values = [sp.Matrix(sp.symbols(f"g{k}_1:3", real=True)) for k in range(2)]
+    pa, pg = sp.symbols("pa pg", positive=True)
+    weights_a, weights_g = (pa, 1 - pa), (pg, 1 - pg)
+    joint = sum((wa * wg * sp.kronecker_product(ai * ai.T, gj * gj.T)
+                 for ai, wa in zip(a_values, weights_a) for gj, wg in zip(g_values, weights_g)), sp.zeros(4, 4))
+    factor_a = sum((wa * ai * ai.T for ai, wa in zip(a_values, weights_a)), sp.zeros(2, 2))
+    factor_g = sum((wg * gj * gj.T for gj, wg in zip(g_values, weights_g)), sp.zeros(2, 2))
+    c.prove(joint, sp.kronecker_product(factor_a, factor_g),
+            scope="a and g independent, each taking 2 symbolic values in R² with symbolic probabilities")
+
+    def product_design(a_samples, g_samples):
+        # every pairing of the a-samples with the g-samples: an exactly independent empirical distribution
+        a_all = np.repeat(a_samples, len(g_samples), axis=0)
+        g_all = np.tile(g_samples, (len(a_samples), 1))
+        A, G = kfac_factors(a_all, g_all, bias=False)
+        exact = np.mean([np.kron(np.outer(x, x), np.outer(y, y)) for x, y in zip(a_all, g_all)], axis=0)
+        return close(kronecker_dense(A, G), exact, cond=16)
+    c.fuzz(product_design, arrays(np.float64, (3, 3), elements=reals(-2, 2)), arrays(np.float64, (4, 2), elements=reals(-2, 2)),
+           scope="kfac_factors + kronecker_dense vs the mean of np.kron((aaᵀ), (ggᵀ)) over an independent product "
+                 "design, n_in = 3, n_out = 2; 25 cases (lowered budget)", max_examples=25)
+
+
+# ---------------------------------------------------------------- Question 6
+@claim("quiz.q6-eigenvalue-bound",
+       title="Q6: (I + λ𝟙)⁻¹ has eigenvalues 1/(λᵢ + λ) ≤ 1/λ, bounding the step by ‖∇L‖/λ",
+       statement=r"\mathrm{eig}\big((I+\lambda\mathbb{1})^{-1}\big) = \frac{1}{\lambda_i+\lambda} \le \frac1\lambda,\quad \|(I+\lambda\mathbb{1})^{-1}g\| \le \|g\|/\lambda",
+       source=(SECTION, r"$(I + \lambda I)^{-1}$ has eigenvalues $1/(\lambda_i + \lambda) \leq 1/\lambda$, bounding the step"),
+       depends_on=("summary.damping-notation",), tags=("quiz", "damping"))
+def _(c):
+    l1, l2, lam = sp.symbols("lambda1 lambda2 lambda", positive=True)
+    t = sp.Symbol("t", real=True)            # rotations by the rational (half-angle) parametrisation
+    Q = sp.Matrix([[1 - t ** 2, -2 * t], [2 * t, 1 - t ** 2]]) / (1 + t ** 2)
+    fisher = Q * sp.diag(l1, l2) * Q.T
+    damped_inverse_times_Q = (fisher + lam * sp.eye(2)) * Q * sp.diag(1 / (l1 + lam), 1 / (l2 + lam))
+    c.prove(damped_inverse_times_Q, Q, scope="symmetric 2×2 Fisher QΛQᵀ, λᵢ ≥ 0, every rotation Q but the half "
+            "turn (the half-angle parametrisation): (I + λ𝟙)⁻¹ = Q diag(1/(λᵢ + λ)) Qᵀ", rewriters=[("cancel", sp.cancel)])
+    c.prove_nonnegative(sp.cancel(1 / lam - 1 / (l1 + lam)), scope="1/λ − 1/(λᵢ + λ) = λᵢ/(λ(λᵢ + λ)) ≥ 0")
+
+    def step_within_bound(fisher_num, grad, damping):
+        step = natural_gradient(fisher_num, grad, damping=damping)
+        bound = np.linalg.norm(grad) / damping
+        return close(min(np.linalg.norm(step), bound), np.linalg.norm(step), cond=np.linalg.cond(fisher_num + damping * np.eye(5)))
+    c.fuzz(step_within_bound, psd_matrices(5, rank=2), vectors(5), dampings(1e-3, 1e2),
+           scope="natural_gradient kernel on singular PSD Fishers (rank 2, d = 5), λ ∈ [1e-3, 1e2]: ‖step‖ ≤ ‖g‖/λ")
+
+
+@claim("quiz.q6-large-damping-is-gradient",
+       title="Q6: as λ → ∞ the damped step is ≈ ∇L/λ, standard gradient descent",
+       statement=r"\lambda(I+\lambda\mathbb{1})^{-1}g - g = -(I+\lambda\mathbb{1})^{-1}Ig = O(1/\lambda)",
+       source=(SECTION, r"As $\lambda \to \infty$, the update becomes $\approx \frac{1}{\lambda} \nabla\mathcal{L}$ — standard gradient descent."),
+       depends_on=("summary.damping-interpolates",), tags=("quiz", "damping"))
+def _(c):
+    l1, l2, lam = sp.symbols("lambda1 lambda2 lambda", positive=True)
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    fisher = sp.diag(l1, l2)                       # in the Fisher's eigenbasis
+    gap = lam * (fisher + lam * sp.eye(2)).inv() * g - g
+    c.prove(gap.applyfunc(lambda e: sp.limit(e, lam, sp.oo)), sp.zeros(2, 1), scope="Fisher eigenbasis, λᵢ ≥ 0, symbolic g")
+
+
+@claim("quiz.q6-small-damping-is-natural",
+       title="Q6: as λ → 0 we recover the pure natural gradient",
+       statement=r"\lim_{\lambda\to0}(I+\lambda\mathbb{1})^{-1}g = I^{-1}g",
+       source=(SECTION, r"As $\lambda \to 0$, we recover pure natural gradient."),
+       expect="holds-if", condition="the Fisher is invertible — or, for a singular Fisher, the gradient lies in its range, "
+                                    "where the limit is the pseudoinverse step I⁺g; the singular case is the one the "
+                                    "question says damping is for",
+       tags=("quiz", "damping", "erratum"))
+def _(c):
+    lam = sp.Symbol("lambda", positive=True)
+    fisher = sp.diag(1, 0)
+    g = sp.Matrix([1, 1])
+    damped_step = (fisher + lam * sp.eye(2)).inv() * g
+    c.counterexample({}, sp.limit(lam * damped_step[1], lam, 0), 0,
+                     detail="singular Fisher diag(1, 0), g = (1, 1): the damped step is (1/(1 + λ), 1/λ); λ times its "
+                            "second entry stays 1, so the step diverges as λ → 0 instead of reaching a natural gradient")
+
+
+@claim("quiz.q6-small-damping-limit",
+       title="Corrected: as λ → 0 the damped step tends to I⁻¹g (invertible I) or I⁺g (g in the range of a singular I)",
+       statement=r"\lim_{\lambda\to0}(I+\lambda\mathbb{1})^{-1}g = I^{+}g\ \text{for}\ g\in\mathrm{range}(I)",
+       source=(SECTION, r"As $\lambda \to 0$, we recover pure natural gradient."),
+       corrects="quiz.q6-small-damping-is-natural", tags=("quiz", "damping", "correction"))
+def _(c):
+    lam = sp.Symbol("lambda", positive=True)
+    l1 = sp.Symbol("lambda1", positive=True)
+    g1 = sp.Symbol("g1", real=True)
+    fisher = sp.diag(l1, 0)
+    g = sp.Matrix([g1, 0])                          # in the range of the singular Fisher
+    c.prove(((fisher + lam * sp.eye(2)).inv() * g).applyfunc(lambda e: sp.limit(e, lam, 0)), fisher.pinv() * g,
+            scope="Fisher eigenbasis with one zero eigenvalue, g in the range: the limit is the pseudoinverse step")
+
+
+@claim("quiz.q6-continuous-trust-region",
+       title="Q6: damping is a continuous trust-region mechanism: the step length decreases continuously in λ",
+       statement=r"\frac{d}{d\lambda}\|(I+\lambda\mathbb{1})^{-1}g\|^2 = -2\sum_i\frac{g_i^2}{(\lambda_i+\lambda)^3} \le 0",
+       source=(SECTION, "It's a continuous trust-region mechanism."),
+       tags=("quiz", "damping"))
+def _(c):
+    l1, l2, lam = sp.symbols("lambda1 lambda2 lambda", positive=True)
+    g1, g2 = sp.symbols("g1 g2", real=True)
+    length_squared = g1 ** 2 / (l1 + lam) ** 2 + g2 ** 2 / (l2 + lam) ** 2     # in the Fisher's eigenbasis
+    derivative = sp.diff(length_squared, lam)
+    c.prove(derivative, -2 * (g1 ** 2 / (l1 + lam) ** 3 + g2 ** 2 / (l2 + lam) ** 3), scope="2×2 eigenbasis, λᵢ ≥ 0")
+    c.prove_nonnegative(-derivative, scope="so every radius ‖d‖ ≤ ‖I⁻¹g‖ is reached by exactly one λ ≥ 0: a "
+                        "continuous map from λ to trust radius")
+
+
+uncheckable(SECTION, "Intuitively, if you're very uncertain about a parameter, you should take bigger steps to explore the space.",
+            "an intuition about exploration, not a statement with a test; the scaling it explains is checked by "
+            "quiz.q4-variance-scaling (σ² is the variance of q over z; 1/σ² is the Fisher for μ)")
+uncheckable(SECTION, "This Kronecker structure is key to making natural gradient tractable in deep networks.",
+            "an assessment of importance; the cost claims are checked by summary.kfac-cost and the K-FAC section")
+uncheckable(SECTION, "Option D is not how the derivation works.",
+            "option D ('using the chain rule on the Fisher matrix') names no derivation that could be carried out and checked")
