@@ -20,13 +20,16 @@ def categorical_natural_gradient(probs, grad, damping):
     return out
 
 
-def categorical_condition(probs, damping):
-    """Largest condition number of diag(π) - ππᵀ + λI over the rows."""
+def categorical_error_scale(probs, damping):
+    """Relative-error amplification of the damped categorical solve: the largest
+    condition number of diag(π) - ππᵀ + λI over the rows, plus 1/λ because the
+    Sherman–Morrison denominator contains 1 - Σπ, whose rounding error (~eps,
+    absolute) is relative to a denominator of order λ (BENCH trap 4)."""
     worst = 1.0
     for p in probs:
         w = np.linalg.eigvalsh(np.diag(p) - np.outer(p, p) + damping * np.eye(p.shape[0]))
         worst = max(worst, w[-1] / w[0])
-    return worst
+    return worst + 1.0 / damping
 
 
 def softmax_fisher(jacobians, probs):

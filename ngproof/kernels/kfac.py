@@ -105,9 +105,10 @@ def ema(old, new, decay: float) -> np.ndarray:
 
 
 def _cholesky(matrix: np.ndarray, name: str, damping: float, original: np.ndarray) -> np.ndarray:
-    """Upper Cholesky factor (Fortran order) of a C-ordered symmetric matrix."""
+    """Lower Cholesky factor (Fortran order) of a C-ordered symmetric matrix."""
     potrf = lapack.get_lapack_funcs("potrf", dtype=matrix.dtype)
-    factor, info = potrf(matrix.T, lower=1, clean=0, overwrite_a=0)
+    # callers pass a temporary (the damped copy), so LAPACK may factor it in place
+    factor, info = potrf(matrix.T, lower=1, clean=0, overwrite_a=1)
     if info > 0:
         raise not_positive_definite(name, original, damping)
     return factor

@@ -69,7 +69,7 @@ def test_categorical_matches_dense_solve_within_lambda_bound(damping, dtype):
     assert got.dtype == dtype
     want = naive.categorical_natural_gradient(probs.astype(dtype), grad.astype(dtype), damping)
     eps = np.finfo(dtype).eps
-    bound = 20 * 10 * eps * naive.categorical_condition(probs, damping)
+    bound = 20 * 10 * eps * naive.categorical_error_scale(probs, damping)
     err = np.linalg.norm(got - want, axis=1) / np.linalg.norm(want, axis=1)
     assert err.max() <= bound
 
