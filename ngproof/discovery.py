@@ -87,7 +87,9 @@ def discover(paths: list[Path] | None = None) -> Catalogue:
                 if isinstance(item, Claim):
                     files.setdefault(item.id, []).append(str(path))
         except Exception as exc:  # a broken module is reported, the rest still load
-            where = traceback.extract_tb(exc.__traceback__)
+            # the line in the theorem module, not deep inside the library it called
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = [f for f in frames if Path(f.filename).resolve() == path.resolve()]
             line = getattr(exc, "lineno", None) or (where[-1].lineno if where else "?")
             catalogue.load_errors.append(LoadError(str(path), f"line {line}: {type(exc).__name__}: {exc}"))
     for claim_id, where in files.items():

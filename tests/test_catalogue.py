@@ -1,0 +1,141 @@
+"""One battery over every claim of the packaged catalogue, as optax runs one over every optimiser.
+
+Each test names every offending claim at once.  Whether a declared-false claim really has a
+counterexample is settled by running it (`verify` reports it unexpected otherwise); here
+the declarations are checked: ids, dependencies, corrections and citations.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ngproof.discovery import discover
+
+# The lesson lives beside the repository, not in it: absent on a fresh clone or in CI.
+LESSON = Path(__file__).resolve().parents[1].parent / "shared" / "material" / "24-02-natural-gradient.txt"
+
+# The section headings of lesson 24-02, in order: what a claim's source may cite.  Embedded so
+# the battery runs without the lesson; checked against the lesson's text when it is present.
+LESSON_HEADINGS = (
+    "Learning Objectives",
+    "Core Content",
+    "Why Standard Gradient Descent Has a Problem",
+    "The Natural Gradient",
+    "Reparameterization Invariance",
+    "Natural Gradient vs Newton's Method",
+    "Computing Natural Gradients for Specific Models",
+    "Bernoulli Log-Likelihood with Cross-Entropy Loss",
+    "Mean-Field Gaussian Variational Inference",
+    "Categorical Softmax Classifier",
+    "Practical Approximations",
+    "Diagonal Approximation",
+    "K-FAC (Kronecker-Factored Approximate Curvature)",
+    "Empirical Fisher",
+    "Damping and Trust Regions",
+    "Connection to TRPO and PPO",
+    "Key Terms",
+    "Worked Examples",
+    "Example 1: Natural Gradient for a Single-Parameter Bernoulli",
+    "Example 2: Natural Gradient for Multivariate Gaussian",
+    "Example 3: K-FAC Block Diagonal Structure",
+    "Practice Problems",
+    "Summary",
+    "Quiz",
+    "Pitfalls",
+    "Next Steps",
+)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return discover()
+
+
+@pytest.fixture(scope="module")
+def lesson_text():
+    if not LESSON.is_file():
+        pytest.skip(f"the lesson text is not beside this checkout ({LESSON.name})")
+    return LESSON.read_text(encoding="utf-8")
+
+
+def _squeeze(text: str) -> str:
+    """Text without whitespace: LaTeX spacing and line breaks do not change a quote."""
+    return re.sub(r"\s+", "", text)
+
+
+def test_catalogue_loads_cleanly(catalogue):
+    assert catalogue.claims
+    assert catalogue.load_errors == []
+
+
+def test_ids_are_unique(catalogue):
+    ids = [c.id for c in catalogue.claims]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_dependencies_resolve(catalogue):
+    known = {c.id for c in catalogue.claims}
+    dangling = [(c.id, d) for c in catalogue.claims for d in c.depends_on if d not in known or d == c.id]
+    assert dangling == []
+
+
+def test_dependencies_have_no_cycle(catalogue):
+    graph = {c.id: [d for d in c.depends_on if d != c.id] for c in catalogue.claims}
+    state: dict[str, str] = {}
+    cycles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = "open"
+        for dep in graph.get(node, []):
+            if state.get(dep) == "open":
+                cycles.append(path[path.index(dep):] + [dep] if dep in path else [node, dep])
+            elif dep not in state:
+                visit(dep, path + [dep])
+        state[node] = "done"
+
+    for node in graph:
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+def test_corrections_point_at_lesson_errata(catalogue):
+    by_id = catalogue.by_id()
+    wrong = [(c.id, c.corrects) for c in catalogue.claims if c.corrects
+             and (c.corrects not in by_id or not by_id[c.corrects].is_erratum or c.expect != "holds")]
+    assert wrong == [], "a correction must hold and name a claim declared 'false' or 'holds-if'"
+
+
+def test_every_erratum_has_a_correction(catalogue):
+    corrected = {c.corrects for c in catalogue.claims if c.corrects}
+    assert [c.id for c in catalogue.claims if c.is_erratum and c.id not in corrected] == []
+
+
+def test_every_claim_cites_a_lesson_heading(catalogue):
+    headings = set(LESSON_HEADINGS)
+    cited = [(c.id, c.source.section) for c in catalogue.claims if c.source.section not in headings]
+    cited += [(u.source.quote[:40], u.source.section) for u in catalogue.uncheckable
+              if u.source.section not in headings]
+    assert cited == []
+
+
+def test_every_claim_has_a_title_statement_and_quote(catalogue):
+    empty = [c.id for c in catalogue.claims
+             if not (c.title.strip() and c.statement.strip() and c.source.quote.strip())]
+    assert empty == []
+
+
+def test_embedded_headings_are_the_lessons(lesson_text):
+    # A heading stands on its own line, or ends one where the text export glued it to a sentence.
+    lines = [line.strip() for line in lesson_text.splitlines()]
+    missing = [h for h in LESSON_HEADINGS if not any(line == h or line.endswith("." + h) for line in lines)]
+    assert missing == []
+
+
+def test_quotes_are_verbatim(catalogue, lesson_text):
+    text = _squeeze(lesson_text)
+    absent = [c.id for c in catalogue.claims if _squeeze(c.source.quote) not in text]
+    absent += [u.source.quote[:40] for u in catalogue.uncheckable if _squeeze(u.source.quote) not in text]
+    assert absent == []
