@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ._validate import as_array, cast, check_damping, check_finite, check_scalar, result_dtype
+from ._validate import as_array, cast, check_damping, check_finite, result_dtype
 
 _GAUSSIAN_SECOND = {"sigma": 0, "variance": 1, "log_sigma": 2}
 

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, check_scalar
+from ._validate import as_array
 from .fisher import empirical_fisher as _empirical_fisher
 from .fisher import gaussian_output_fisher, softmax_fisher
-from .kfac import _gram, _augment
+from .kfac import _augment, _gram, kronecker_dense
 
 _ACTIVATIONS = ("tanh", "relu", "linear")
 _LOSSES = ("cross_entropy", "mse")
@@ -297,8 +297,6 @@ class MLP:
 
     def kfac_dense(self, params, X, y=None, fisher: str = "exact", seed: int = 0) -> np.ndarray:
         """Block-diagonal K-FAC matrix (d, d) over all parameters in PyTorch order."""
-        from .kfac import kronecker_dense
-
         factors = self.kfac_factors(params, X, y=y, fisher=fisher, seed=seed)
         out = np.zeros((self.num_params, self.num_params))
         start = 0
