@@ -111,9 +111,16 @@ def _sanitise(root: ET.Element) -> None:
             del element.attrib[name]
 
 
+LONG_SOURCE = 400
+
+
 def fallback(latex: str, problem: str) -> Markup:
-    """The LaTeX source, shown as such, with the reason on hover."""
-    return Markup('<code class="tex-fallback" title="shown as LaTeX: {}">{}</code>').format(problem, latex)
+    """The LaTeX source, shown as such, with the reason on hover; a long source folded away."""
+    code = Markup('<code class="tex-fallback" title="shown as LaTeX: {}">{}</code>').format(problem, latex)
+    if len(latex) <= LONG_SOURCE:
+        return code
+    return Markup('<details class="tex-long"><summary>formula of {} characters, not rendered ({}): '
+                  'show its LaTeX</summary>{}</details>').format(len(latex), problem, code)
 
 
 @lru_cache(maxsize=4096)

@@ -41,8 +41,13 @@ def sample_run() -> Run:
         ClaimResult(_claim("demo.crash", "A claim whose check raised", r"\foo{x} = 1", section="Worked Examples"),
                     "error", 0.0, [Evidence("numeric", "error", "ZeroDivisionError: division by zero")]),
         ClaimResult(_claim("demo.hostile", HOSTILE, r"\text{" + HOSTILE + "}", section="Worked Examples",
-                           quote=HOSTILE), "verified", 0.01, [fuzz]),
+                           quote=HOSTILE, condition=HOSTILE, expect="holds-if"), "refuted", 0.01,
+                    [Evidence("counterexample", "refuted", HOSTILE, scope=HOSTILE, cases=1,
+                              counterexample={HOSTILE: HOSTILE})]),
     ]
+    timeout = Evidence("numeric", "timeout", "no result within the per-claim limit of 5 s; worker killed")
+    results.append(ClaimResult(_claim("demo.slow", "A claim that ran out of time", "x", section="Worked Examples"),
+                               "timeout", 5.0, [timeout]))
     return Run(results, [LoadError("theorems/99_bad.py", "line 3: SyntaxError: invalid syntax")], seed=7,
                profile="ci", seconds=1.5, started="2026-01-02T03:04:05+00:00",
                uncheckable=[Uncheckable(Source(SECTION, "an analogy"), "an opinion, nothing to check")])

@@ -12,9 +12,9 @@ def _cases(root: ET.Element) -> dict[str, ET.Element]:
 def test_suite_attributes_count_claims_and_load_errors(run: Run):
     root = ET.fromstring(junit.render(run))
     suite = root.find("testsuite")
-    assert suite.get("tests") == "7"            # six claims and one load error
+    assert suite.get("tests") == "8"            # seven claims and one load error
     assert suite.get("failures") == "1"         # demo.broken
-    assert suite.get("errors") == "2"           # demo.crash and the load error
+    assert suite.get("errors") == "3"           # demo.crash, demo.slow and the load error
     assert suite.get("timestamp") == "2026-01-02T03:04:05"
     assert float(suite.get("time")) == 1.5
     properties = {p.get("name"): p.get("value") for p in suite.find("properties")}
@@ -41,9 +41,10 @@ def test_unexpected_outcome_is_a_failure_with_the_counterexample(run: Run):
     assert '"theta": 0' in failure.get("message") and "-0.5" in failure.text
 
 
-def test_errors_and_load_errors_are_errors(run: Run):
+def test_errors_timeouts_and_load_errors_are_errors(run: Run):
     cases = _cases(ET.fromstring(junit.render(run)))
     assert "ZeroDivisionError" in cases["demo.crash"].find("error").get("message")
+    assert cases["demo.slow"].find("error").get("type") == "timeout"
     assert cases["theorems/99_bad.py"].find("error").get("type") == "load-error"
 
 

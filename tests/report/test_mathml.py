@@ -48,3 +48,9 @@ def test_operator_names_latex2mathml_lacks_are_upright_operators():
 def test_rich_text_converts_dollar_math_and_escapes_prose():
     markup = rich_text(r"Standard <b>gradient</b>: $\nabla_\theta\mathcal{L} = \sigma(\theta) - y$.")
     assert "&lt;b&gt;" in markup and markup.count("<math") == 1 and "∇" in markup
+
+
+def test_a_long_unrenderable_formula_is_folded_but_still_there():
+    latex = r"\left[" + " + ".join(f"x_{{{i}}}" for i in range(200)) + r"\ldots"
+    formula = to_mathml(latex)
+    assert formula.problem and formula.markup.startswith("<details") and "x_{199}" in formula.markup
