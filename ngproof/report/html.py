@@ -129,4 +129,5 @@ def render(run: Run, *, training_figure: bool = True) -> str:
         colours=graph.STATUS_COLOURS,
         figures=figure_module.all_figures(training=training_figure),
         uncheckable=[(u, rich_text(u.source.quote)) for u in run.uncheckable],
+        cached=[r.cached_at for r in run.results if getattr(r, "cached_at", None)],
     )

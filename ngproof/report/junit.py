@@ -66,6 +66,8 @@ def _testcase(parent: ET.Element, result: ClaimResult, corrected_by: str | None)
     for name, value in (("title", claim.title), ("status", result.status), ("expect", claim.expect),
                         ("outcome", result.outcome)):
         ET.SubElement(properties, "property", name=name, value=_strip_control(value))
+    if getattr(result, "cached_at", None):
+        ET.SubElement(properties, "property", name="cached_at", value=result.cached_at)
     if result.status in ("error", "timeout"):
         element = ET.SubElement(case, "error", type=result.status, message=_strip_control(_shorten(explain(result))))
         element.text = _strip_control(explain(result))
