@@ -44,8 +44,8 @@ class Comparison:
         expected = np.asarray(self.expected, dtype=np.float64)
         if computed.shape != expected.shape:
             raise ValueError(f"{self.what or 'comparison'}: shapes differ, {computed.shape} vs {expected.shape}")
-        if not np.all(np.isfinite(computed)):
-            return float("inf")
+        if not (np.all(np.isfinite(computed)) and np.all(np.isfinite(expected))):
+            return float("inf")  # nothing non-finite is ever close, not even to itself
         scale = max(np.linalg.norm(expected), np.linalg.norm(computed))
         return 0.0 if scale == 0 else float(np.linalg.norm(computed - expected) / scale)
 

@@ -11,6 +11,7 @@ from ngproof.verification import verify
 STATUSES = {"proved", "verified", "refuted", "inconclusive", "error", "timeout"}
 KINDS = {"symbolic", "numeric", "example", "counterexample"}
 NUMBER = (int, float)
+NON_FINITE = {"nan", "inf", "-inf"}  # how the report spells what JSON cannot
 OPTIONAL_STR = (str, type(None))
 
 
@@ -69,7 +70,9 @@ def validate(report: dict) -> None:
             one_of(require(piece, "status", str, f"{where}.evidence"), STATUSES, f"{where}.evidence.status")
             require(piece, "detail", str, f"{where}.evidence")
             require(piece, "cases", (int, type(None)), f"{where}.evidence")
-            require(piece, "max_rel_error", (*NUMBER, type(None)), f"{where}.evidence")
+            error = require(piece, "max_rel_error", (*NUMBER, str, type(None)), f"{where}.evidence")
+            if isinstance(error, str):
+                one_of(error, NON_FINITE, f"{where}.evidence.max_rel_error")
             require(piece, "counterexample", (dict, type(None)), f"{where}.evidence")
     counted = {s: sum(c["status"] == s for c in claims) for s in STATUSES}
     counted["unexpected"] = sum(c["outcome"] == "unexpected" for c in claims)
@@ -108,19 +111,35 @@ EVERY_STATUS = {"01_all.py": '''
     @claim("j.timeout", title="timeout", statement="s", source=("S", "q"), timeout=1)
     def _(c):
         time.sleep(60)
+
+    @claim("j.nan", title="a kernel returning NaN", statement="s", source=("S", "q"))
+    def _(c):
+        c.fuzz(lambda v: close(np.array([np.nan, v]), np.array([1.0, v])), reals(1, 2), scope="v in [1, 2]")
 '''}
+
+
+def strict_json(text: str):
+    """Parse as a parser outside Python would: NaN and Infinity are not JSON."""
+    def reject(constant):
+        raise ContractError(f"{constant} is not JSON")
+    return json.loads(text, parse_constant=reject)
 
 
 @pytest.fixture(scope="module")
 def report(write_catalogue):
     run = verify([write_catalogue(EVERY_STATUS)], jobs=2, seed=11)
-    return json.loads(render(run))
+    return strict_json(render(run))
 
 
 def test_report_meets_the_contract(report):
     validate(report)
     assert report["seed"] == 11 and report["profile"] == "ci"
     assert {c["status"] for c in report["claims"]} == STATUSES
+
+
+def test_non_finite_numbers_are_spelled_out(report):
+    [evidence] = next(c for c in report["claims"] if c["id"] == "j.nan")["evidence"]
+    assert evidence["max_rel_error"] == "inf" and evidence["counterexample"]["computed"] == ["nan", 1.0]
 
 
 def test_report_carries_the_claim_declarations(report):
@@ -144,6 +163,7 @@ def test_report_carries_the_claim_declarations(report):
     lambda r: r["claims"][0].update(depends_on="j.proved"),
     lambda r: r["claims"][0]["evidence"][0].update(kind="guess"),
     lambda r: r["claims"][0]["evidence"][0].update(cases="many"),
+    lambda r: r["claims"][0]["evidence"][0].update(max_rel_error="small"),
     lambda r: r["claims"][0].update(evidence=[]),
 ])
 def test_validator_rejects_a_broken_report(report, damage):

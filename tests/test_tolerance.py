@@ -53,5 +53,7 @@ def test_non_finite_results_always_fail(bad):
     assert comparison.relative_error == float("inf") and not comparison.ok
 
 
-def test_nan_expected_fails_too():
-    assert not close(np.array([1.0, 2.0]), np.array([1.0, np.nan])).ok
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_oracles_fail_too(bad):
+    comparison = close(np.array([1.0, bad]), np.array([1.0, bad]))  # not even equal to itself
+    assert comparison.relative_error == float("inf") and not comparison.ok

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from ngproof.lessons import lesson_id, lesson_of
 from ngproof.runner import ClaimResult
@@ -70,6 +71,17 @@ def report(run: Run) -> dict:
     }
 
 
+def _strict(value):
+    """JSON has no NaN or infinity: write them as the strings 'nan', 'inf', '-inf'."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _strict(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict(item) for item in value]
+    return value
+
+
 def render(run: Run) -> str:
-    """The JSON text of the report."""
-    return json.dumps(report(run), indent=2, ensure_ascii=False, default=str) + "\n"
+    """The JSON text of the report (strict JSON: parsers outside Python reject NaN)."""
+    return json.dumps(_strict(report(run)), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"

@@ -1,0 +1,48 @@
+"""The verbs in-process: what each prints and returns, and the files verify writes."""
+import json
+
+from ngproof.cli import main
+
+GREEN = {"01_green.py": '''
+    @claim("g.lesson", title="as the lesson says", statement="(x+1)^2 = x^2+1", source=("Sec", "quote"),
+           expect="false", tags=("erratum",))
+    def _(c):
+        c.counterexample({x: 1}, (x + 1) ** 2, x**2 + 1, detail="x = 1")
+
+    @claim("g.corrected", title="corrected", statement="(x+1)^2 = x^2+2x+1", source=("Sec", "quote"),
+           corrects="g.lesson", depends_on=("g.lesson",))
+    def _(c):
+        c.prove((x + 1) ** 2, x**2 + 2 * x + 1, scope="all real x")
+'''}
+
+
+def test_list_json_rows(write_catalogue, capsys):
+    assert main(["list", "--json", str(write_catalogue(GREEN))]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0] == {"id": "g.lesson", "title": "as the lesson says", "section": "Sec", "expect": "false",
+                       "depends_on": [], "tags": ["erratum"]}
+    assert rows[1]["depends_on"] == ["g.lesson"]
+
+
+def test_list_reports_load_errors_and_fails(write_catalogue, capsys):
+    directory = write_catalogue({**GREEN, "02_broken.py": "#raw\nraise RuntimeError('half written')\n"})
+    assert main(["list", str(directory)]) == 1
+    out, err = capsys.readouterr()
+    assert "g.corrected" in out and "02_broken.py" in err and "half written" in err
+
+
+def test_show_prints_declaration(write_catalogue, capsys):
+    assert main(["show", "g.corrected", str(write_catalogue(GREEN))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("g.corrected: corrected") and "corrects:  g.lesson" in out and "depends on: g.lesson" in out
+
+
+def test_verify_writes_the_json_report_and_exits_zero(write_catalogue, tmp_path, capsys):
+    target = tmp_path / "reports" / "verify.json"
+    assert main(["verify", str(write_catalogue(GREEN)), "-j", "1", "-q", "--no-cache", "--seed", "3",
+                 "--json", str(target)]) == 0
+    report = json.loads(target.read_text())
+    assert report["seed"] == 3 and [c["status"] for c in report["claims"]] == ["refuted", "proved"]
+    assert [p.name for p in target.parent.iterdir()] == ["verify.json"]  # no temporary left behind
+    out, err = capsys.readouterr()
+    assert "OK: every outcome as expected" in out and "seed 3" in err
