@@ -1,0 +1,267 @@
+"""Pitfalls 1–4: Newton vs natural gradient, damping, the empirical Fisher, and cost per step (with an experiment)."""
+import numpy as np
+import sympy as sp
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from ngproof import claim, close, uncheckable
+from ngproof.kernels import (MLP, LevenbergMarquardt, lm_damping, monte_carlo_fisher, natural_gradient,
+                             softmax_fisher, train)
+from ngproof.strategies import dampings, psd_matrices, reals, vectors
+
+SECTION = "Pitfalls"
+
+
+# ---------------------------------------------------------------- Pitfall 1
+@claim("pitfall.p1-coincide-only-asymptotically",
+       title="Pitfall 1: Fisher and Hessian coincide only asymptotically, for a well-specified model with NLL loss",
+       statement=r"\nabla^2\mathcal{L}_{\text{NLL}} = I(\theta) \implies \text{well-specified and } n\to\infty",
+       source=(SECTION, "They coincide only asymptotically when the model is well-specified and the loss is negative log-likelihood."),
+       expect="false", depends_on=("quiz.q3-coincide-only-asymptotically",), tags=("pitfall", "newton", "erratum"))
+def _(c):
+    theta, y = sp.symbols("theta y", real=True)
+    nll = sp.exp(theta) - y * theta                # Poisson regression, log link (canonical), one count y
+    c.prove(sp.diff(nll, theta, 2), sp.exp(theta),
+            scope="premise: Poisson with log link, any single count y, all θ — the Hessian equals the Fisher e^θ exactly")
+    c.counterexample({theta: 0, y: 5}, sp.exp(theta), y,
+                     detail="at θ = 0 with one observed count y = 5 the model's mean is 1, not 5 (misspecified, n = 1), "
+                            "yet Hessian = Fisher = 1 exactly — no asymptotics, no well-specification needed")
+
+
+@claim("pitfall.p1-canonical-exact",
+       title="Corrected: for logistic regression (canonical link) the NLL Hessian is the Fisher for any data",
+       statement=r"\nabla_w^2\big[-\log p(y\mid\mathbf{x},w)\big] = \sigma(1-\sigma)\mathbf{x}\mathbf{x}^T = I(w)\ \forall y",
+       source=(SECTION, "They coincide only asymptotically when the model is well-specified and the loss is negative log-likelihood."),
+       corrects="pitfall.p1-coincide-only-asymptotically", tags=("pitfall", "newton", "correction"))
+def _(c):
+    w = sp.Matrix(sp.symbols("w1:3", real=True))
+    x = sp.Matrix(sp.symbols("x1:3", real=True))
+    y = sp.Symbol("y", real=True)
+    z = (w.T * x)[0]
+    sigma = 1 / (1 + sp.exp(-z))
+    nll = -y * z + sp.log(1 + sp.exp(z))             # −log p(y | x, w) for the logit model
+    fisher = sigma * (1 - sigma) * x * x.T
+    c.prove(sp.hessian(nll, tuple(w)), fisher, scope="2 weights, symbolic x, w and label y",
+            rewriters=[("rational in e^z", lambda e: sp.cancel(sp.expand(e).subs(sp.exp(-z), 1 / sp.exp(z))))])
+
+
+@claim("pitfall.p1-psd-advantage",
+       title="Pitfall 1: the Fisher is always PSD while the loss Hessian can be indefinite",
+       statement=r"I \succeq 0;\quad \nabla^2[-\log\sigma(\theta_1\theta_2)]_{\theta=0} = \begin{pmatrix}0&-\frac12\\-\frac12&0\end{pmatrix}",
+       source=(SECTION, "The natural gradient has the crucial advantage of always being PSD, while the Hessian can be indefinite."),
+       depends_on=("quiz.q3-fisher-always-psd",), tags=("pitfall", "fisher"))
+def _(c):
+    t1, t2 = sp.symbols("theta1 theta2", real=True)
+    nll = sp.log(1 + sp.exp(-t1 * t2))              # −log σ(θ₁θ₂), a two-layer scalar linear network, label 1
+    hessian = sp.hessian(nll, (t1, t2)).subs({t1: 0, t2: 0})
+    c.prove(hessian, sp.Matrix([[0, sp.Rational(-1, 2)], [sp.Rational(-1, 2), 0]]),
+            scope="at θ = 0: eigenvalues ±½, indefinite (its Fisher there is 0, PSD)")
+
+    def fisher_is_psd(logits, jacobians):
+        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        fisher = softmax_fisher(jacobians, probs)
+        values, vecs = np.linalg.eigh(fisher)
+        projected = (vecs * np.maximum(values, 0)) @ vecs.T        # nearest PSD matrix
+        # the kernel subtracts (Jᵀπ)(Jᵀπ)ᵀ from Jᵀdiag(π)J: round-off is relative to the larger term
+        scale = np.linalg.norm(np.einsum("nk,nki,nkj->ij", probs, jacobians, jacobians)) / len(probs)
+        assume(np.linalg.norm(fisher) > 1e-6 * scale)
+        return close(fisher, projected, cond=fisher.shape[0] * 4 * scale / np.linalg.norm(fisher))
+    c.fuzz(fisher_is_psd, st.builds(lambda v: v.reshape(4, 3), vectors(12, -3, 3)),
+           st.builds(lambda v: v.reshape(4, 3, 5), vectors(60, -1, 1)),
+           scope="softmax_fisher kernel equals its projection onto the PSD cone, N = 4, K = 3, d = 5, draws "
+                 "cancelling below 1e-6 skipped; 25 cases",
+           max_examples=25)
+
+
+# ---------------------------------------------------------------- Pitfall 2
+@claim("pitfall.p2-often-singular",
+       title="Pitfall 2: the mini-batch Fisher is singular whenever d > N(K − 1)",
+       statement=r"\mathrm{rank}\Big(\tfrac1N\sum_{n=1}^N J_n^T(\mathrm{diag}\,\pi_n - \pi_n\pi_n^T)J_n\Big) \le N(K-1)",
+       source=(SECTION, r"The Fisher matrix $I(\theta)$ is often ill-conditioned or singular."),
+       tags=("pitfall", "damping"))
+def _(c):
+    p = sp.symbols("p1:3", positive=True)
+    probs = sp.Matrix([p[0], p[1], 1 - p[0] - p[1]])
+    output_fisher = sp.diag(*probs) - probs * probs.T
+    c.prove(output_fisher * sp.ones(3, 1), sp.zeros(3, 1),
+            scope="K = 3: the output Fisher kills 1, so each example contributes rank ≤ K − 1")
+
+    def rank_bound(logits, jacobians):
+        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        rank = np.linalg.matrix_rank(softmax_fisher(jacobians, probs))
+        bound = logits.shape[0] * (logits.shape[1] - 1)
+        return close(float(min(rank, bound)), float(rank))
+    c.fuzz(rank_bound, st.builds(lambda v: v.reshape(2, 3), vectors(6, -3, 3)),
+           st.builds(lambda v: v.reshape(2, 3, 8), vectors(48, -1, 1)),
+           scope="softmax_fisher kernel, N = 2 examples, K = 3, d = 8 parameters: numerical rank ≤ 4 < d; 25 cases",
+           max_examples=25)
+
+
+@claim("pitfall.p2-step-explodes",
+       title="Pitfall 2: without damping the natural step explodes as the Fisher's smallest eigenvalue → 0",
+       statement=r"I = \mathrm{diag}(1,\epsilon),\ g=(1,1):\ I^{-1}g = (1, 1/\epsilon) \to \infty",
+       source=(SECTION, "Without damping $(I + \\lambda I)^{-1}$, the natural gradient step can explode."),
+       depends_on=("quiz.q6-eigenvalue-bound",), tags=("pitfall", "damping"))
+def _(c):
+    eps = sp.Symbol("epsilon", positive=True)
+    step = sp.diag(1, eps).inv() * sp.Matrix([1, 1])
+    c.prove(step, sp.Matrix([1, 1 / eps]), scope="all ε > 0: the second entry 1/ε is unbounded as ε → 0")
+    singular = np.diag([1.0, 0.0])
+    try:
+        natural_gradient(singular, np.ones(2))
+        refused = False
+    except ValueError as error:
+        refused = "damping" in str(error)
+    damped = natural_gradient(singular, np.ones(2), damping=1.0)
+    c.observe(refused and bool(np.all(np.isfinite(damped))), scope="the kernel on a singular Fisher",
+              detail="natural_gradient refuses the singular diag(1, 0) without damping (naming a damping that fixes "
+                     f"it) and returns the finite {damped.tolist()} with λ = 1")
+
+
+@claim("pitfall.p2-lm-rule",
+       title="Pitfall 2: Levenberg–Marquardt decreases λ if the step improves the loss, increases it if it worsens it",
+       statement=r"\Delta\mathcal{L}_{\text{actual}} > 0 \implies \lambda_{\text{new}} < \lambda",
+       source=(SECTION, "decrease if the step improves the loss, increase if it worsens it"),
+       expect="holds-if", condition="'improves' means by at least ¾ of the decrease the quadratic model predicted "
+                                    "(ρ > ¾); a step that improves the loss by less than ¼ of the prediction raises λ",
+       tags=("pitfall", "damping", "erratum"))
+def _(c):
+    old = 1.0
+    new = LevenbergMarquardt(damping=old).update(actual_decrease=0.1, predicted_decrease=1.0)
+    c.counterexample({}, sp.Max(sp.nsimplify(new), 1), 1,
+                     detail=f"a step that lowers the loss by 0.1 where the model predicted 1.0 (ρ = 0.1): the "
+                            f"Levenberg–Marquardt rule (Moré; Martens' constants 2/3, 3/2) raises λ from 1 to {new}")
+
+
+@claim("pitfall.p2-lm-ratio-rule",
+       title="Corrected: Levenberg–Marquardt adapts λ by the reduction ratio ρ = actual / predicted decrease",
+       statement=r"\lambda_{\text{new}} = \begin{cases}\tfrac32\lambda & \rho < \tfrac14\\ \tfrac23\lambda & \rho > \tfrac34\\ \lambda & \text{else}\end{cases}",
+       source=(SECTION, "Start with $\\lambda \\approx 1$ and adapt using Levenberg-Marquardt heuristics"),
+       corrects="pitfall.p2-lm-rule", tags=("pitfall", "damping", "correction"))
+def _(c):
+    def oracle(damping, rho):
+        return damping * (1.5 if rho < 0.25 else (2 / 3 if rho > 0.75 else 1.0))
+
+    def kernel_vs_rule(damping, rho):
+        expected = min(max(oracle(damping, rho), 1e-8), 1e8)
+        return close(lm_damping(damping, rho), expected)
+    c.fuzz(kernel_vs_rule, dampings(1e-6, 1e6), reals(-2, 2), scope="lm_damping kernel vs the piecewise rule, "
+           "λ ∈ [1e-6, 1e6], ρ ∈ [−2, 2]")
+    c.prove(sp.Rational(3, 2) * sp.Rational(2, 3), 1, scope="an increase followed by a decrease restores λ exactly")
+
+
+# ---------------------------------------------------------------- Pitfall 3
+@claim("pitfall.p3-data-vs-model-distribution",
+       title="Pitfall 3: with training labels the outer-product estimate targets the data distribution, not the model's",
+       statement=r"(e_y-\pi)(e_y-\pi)^T\big|_{\pi=(\frac13,\frac13,\frac13),\,y=1} \ne \mathrm{diag}\,\pi - \pi\pi^T",
+       source=(SECTION, "estimates the Fisher under the data distribution, not the model distribution"),
+       depends_on=("problem5.empirical-fisher-is-not-fisher",), tags=("pitfall", "empirical-fisher"))
+def _(c):
+    pi = sp.Matrix([sp.Rational(1, 3)] * 3)
+    residual = sp.Matrix([1, 0, 0]) - pi
+    empirical = residual * residual.T
+    fisher = sp.diag(*pi) - pi * pi.T
+    c.prove([empirical[0, 0], fisher[0, 0]], [sp.Rational(4, 9), sp.Rational(2, 9)],
+            scope="softmax at uniform π (a typical initialisation), one example labelled 1: 4/9 vs 2/9 — twice the Fisher")
+
+
+@claim("pitfall.p3-sample-from-model",
+       title="Pitfall 3: the Fisher from labels sampled from the model's predictive matches the exact Fisher (MLP)",
+       statement=r"\mathbb{E}_{\tilde y\sim\mathrm{Cat}(\pi(\mathbf{x}))}[s(\tilde y)s(\tilde y)^T] = I(\theta)",
+       source=(SECTION, r"The correct approach is to sample from the model's predictive distribution"),
+       depends_on=("problem5.model-samples-unbiased",), tags=("pitfall", "empirical-fisher", "monte-carlo"))
+def _(c):
+    model = MLP([3, 4, 3], activation="tanh")
+    params = model.init_params(3)
+    inputs = np.random.default_rng(11).standard_normal((5, 3))
+    jacobians = model.per_sample_jacobians(params, inputs)
+    logits = model.forward(params, inputs)
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    exact = model.fisher(params, inputs)
+    draws = np.array([monte_carlo_fisher(jacobians, probs, samples=20, seed=seed) for seed in range(30)])
+    z = np.abs(draws.mean(axis=0) - exact) / np.maximum(draws.std(axis=0, ddof=1) / np.sqrt(len(draws)), 1e-12)
+    c.observe(bool(z.max() < 5), detail=f"experiment: MLP 3→4→3 (d = {exact.shape[0]}), 5 inputs: monte_carlo_fisher "
+              f"over 30 seeds × 20 samples vs MLP.fisher, largest |z| = {z.max():.2f} < 5", data={"max_z": float(z.max())})
+
+
+# ---------------------------------------------------------------- Pitfall 4
+EXPERIMENT = {"steps": 12, "batch_size": 24, "n": 256, "seed": 0}
+
+
+@claim("pitfall.p4-faster-per-step-costlier-steps",
+       title="Pitfall 4: natural gradient converges faster per step, but each step costs much more",
+       statement=r"\mathcal{L}_{\text{NG}}(t) < \mathcal{L}_{\text{SGD}}(t)\ \text{per step},\quad \text{seconds per step}_{\text{NG}} \gg \text{seconds per step}_{\text{SGD}}",
+       source=(SECTION, "Natural gradient provides faster convergence per step but each step is much more expensive"),
+       tags=("pitfall", "experiment"), timeout=120)
+def _(c):
+    runs = {method: train(method, **EXPERIMENT) for method in ("sgd", "natural", "kfac")}
+    long_sgd = train("sgd", **{**EXPERIMENT, "steps": 100})
+    final = {m: r["losses"][-1] for m, r in runs.items()}
+    per_step = {m: r["seconds"][-1] / EXPERIMENT["steps"] for m, r in runs.items()}
+    budget = runs["natural"]["seconds"][-1]
+    sgd_within_budget = long_sgd["losses"][int(np.searchsorted(long_sgd["seconds"], budget, side="right")) - 1]
+    faster_per_step = final["natural"] < final["sgd"] and final["kfac"] < final["sgd"]
+    costlier = per_step["natural"] > 10 * per_step["sgd"] and per_step["kfac"] > 10 * per_step["sgd"]
+    c.observe(faster_per_step and costlier,
+              detail=f"Worked Example 3's 100→50→10 ReLU net, {EXPERIMENT}: loss after {EXPERIMENT['steps']} steps "
+                     f"SGD {final['sgd']:.3f}, natural {final['natural']:.3f}, K-FAC {final['kfac']:.3f}; seconds per "
+                     f"step SGD {per_step['sgd']:.2e}, natural {per_step['natural']:.2e}, K-FAC {per_step['kfac']:.2e}; "
+                     f"in the natural run's {budget:.2f} s of updates SGD reaches {sgd_within_budget:.3f} "
+                     f"(100 SGD steps: {long_sgd['losses'][-1]:.3f} in {long_sgd['seconds'][-1]:.3f} s)",
+              data={"final_loss": final, "seconds_per_step": per_step, "sgd_loss_within_natural_time": sgd_within_budget})
+
+
+@claim("pitfall.p4-cost-per-step",
+       title="Pitfall 4: a natural-gradient step costs O(d²) to O(d³)",
+       statement=r"\text{cost of } (I+\lambda\mathbb{1})^{-1}g \ \ge\ d^2",
+       source=(SECTION, r"($O(d^2)$ to $O(d^3)$ vs. $O(d)$)"),
+       expect="holds-if", condition="the Fisher is formed as a dense d × d matrix; from a mini-batch of B examples with "
+                                    "K outputs the exact damped step costs O(d(BK)² + (BK)³) by the Woodbury identity, "
+                                    "linear in d",
+       tags=("pitfall", "cost", "erratum"))
+def _(c):
+    d, m = sp.symbols("d m", positive=True)          # m = B·K rows of the Fisher's square root
+    woodbury = d * m ** 2 + m ** 3
+    c.counterexample({d: 10 ** 6, m: 100}, sp.Max(woodbury, d ** 2), woodbury,
+                     detail="d = 10⁶ parameters, a mini-batch with B·K = 100: the Woodbury solve costs "
+                            "10¹⁰ + 10⁶ operations, a hundredth of d² = 10¹²")
+
+
+@claim("pitfall.p4-woodbury",
+       title="Corrected: the exact damped mini-batch natural step by Woodbury, (λ𝟙 + BᵀB/N)⁻¹ = (𝟙 − Bᵀ(Nλ𝟙 + BBᵀ)⁻¹B)/λ",
+       statement=r"(\lambda\mathbb{1}_d + \tfrac1N B^TB)^{-1} = \tfrac1\lambda\big(\mathbb{1}_d - B^T(N\lambda\mathbb{1}_m + BB^T)^{-1}B\big)",
+       source=(SECTION, r"($O(d^2)$ to $O(d^3)$ vs. $O(d)$)"),
+       corrects="pitfall.p4-cost-per-step", tags=("pitfall", "cost", "correction"))
+def _(c):
+    B = sp.Matrix(2, 3, sp.symbols("b1:7", real=True))
+    lam, n = sp.symbols("lambda N", positive=True)
+    small = n * lam * sp.eye(2) + B * B.T
+    woodbury_times_det = (small.det() * sp.eye(3) - B.T * small.adjugate() * B) / lam
+    c.prove((lam * sp.eye(3) + B.T * B / n) * woodbury_times_det, small.det() * sp.eye(3),
+            scope="m = 2 rows, d = 3, symbolic B, λ, N > 0 (the m × m system is invertible): only an m × m solve "
+                  "and products with B — O(dm² + m³)")
+
+
+uncheckable(SECTION, "Many implementation failures stem from setting $\\lambda$ too small or omitting it entirely.",
+            "an empirical statement about implementations in the wild, with no data to test; the mechanism (the step "
+            "explodes without damping) is checked by pitfall.p2-step-explodes")
+uncheckable(SECTION, "Start with $\\lambda \\approx 1$",
+            "advice without a checkable content: a good λ is relative to the Fisher's eigenvalues, which change with "
+            "the parameterization (θ → cθ scales I by 1/c²), so no absolute value is right in general")
+uncheckable(SECTION, "In practice, many implementations use labels anyway — it often works, but it's technically "
+                     "incorrect and can cause problems early in training.",
+            "an empirical statement about practice; the discrepancy itself is exact in problem5.empirical-fisher-bias "
+            "— it grows with the misfit q − π between labels and predictions, largest early in training")
+uncheckable(SECTION, "The wall-clock advantage depends on the problem and the quality of the approximation.",
+            "a hedge with no fixed content; pitfall.p4-faster-per-step-costlier-steps reports one measured comparison "
+            "(loss per step and per second) on Worked Example 3's network")
+uncheckable(SECTION, "For many deep learning tasks, well-tuned Adam or SGD with momentum matches or exceeds natural "
+                     "gradient in practice.",
+            "an empirical claim about the literature and tuned baselines (Adam is not among the kernels); not "
+            "checkable within the lesson")
+uncheckable(SECTION, "Natural gradient shines most when parameterization matters",
+            "an opinion about where the method is most useful; the parameterization-invariance it rests on is "
+            "checked by the reparameterization claims")
