@@ -122,21 +122,26 @@ def _as_columns(grad: np.ndarray) -> np.ndarray:
     return grad.reshape(grad.shape[0], -1)
 
 
+_F64 = np.dtype(np.float64)
+_F32 = np.dtype(np.float32)
+
+
 def _already_valid(fisher, grad, damping) -> bool:
     """Cheap attribute checks so that tiny solves skip the general validation.
 
     Finiteness and positive definiteness are still checked by the core.
     """
+    if type(fisher) is not np.ndarray or type(grad) is not np.ndarray or type(damping) is not float:
+        return False
+    dtype = fisher.dtype
+    shape = fisher.shape
     return (
-        type(fisher) is np.ndarray
-        and type(grad) is np.ndarray
-        and type(damping) is float
+        (dtype is _F64 or dtype is _F32)
+        and grad.dtype is dtype
         and 0.0 <= damping < np.inf
-        and fisher.dtype == grad.dtype
-        and (fisher.dtype == np.float64 or fisher.dtype == np.float32)
-        and fisher.ndim == 2
+        and len(shape) == 2
+        and shape[0] == shape[1] == grad.shape[0]
         and 1 <= grad.ndim <= 2
-        and fisher.shape[0] == fisher.shape[1] == grad.shape[0]
         and grad.size > 0
         and fisher.flags.c_contiguous
         and grad.flags.c_contiguous
