@@ -27,6 +27,7 @@ from ngproof.symbolic import Rewriter, difference, entries, has_float, proves_no
 from ngproof.tolerance import Comparison
 
 HIGH_PRECISION_DIGITS = 50
+_HIGH_PRECISION_BITS = mpmath.libmp.dps_to_prec(HIGH_PRECISION_DIGITS)
 _MAX_LATEX = 1500
 
 
@@ -63,6 +64,10 @@ def exact_difference_is_nonzero(lhs, rhs, values: dict | None = None) -> tuple[b
         diffs = [sp.sympify(d).subs(values) for d in diffs]
     worst = sp.S.Zero
     for d in diffs:
+        coarse = [f for f in sp.sympify(d).atoms(sp.Float) if f._prec < _HIGH_PRECISION_BITS]
+        if coarse:  # rounded at 15 digits while the sides were built: their difference proves nothing
+            raise ValueError(f"the sides contain machine-precision floats ({coarse[0]}); build them from "
+                             "sp.Rational values (or 50-digit numbers) so that the re-check is exact")
         d = sp.nsimplify(d) if isinstance(d, sp.Float) else d
         if d.free_symbols:
             raise ValueError(f"counterexample leaves symbols unassigned: {sorted(map(str, d.free_symbols))}")

@@ -1,6 +1,7 @@
 """The verbs a claim's body calls, and the evidence each records."""
 from decimal import Decimal
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -130,6 +131,23 @@ def test_counterexample_must_assign_every_symbol(c):
     y = sp.Symbol("y")
     with pytest.raises(ValueError, match="unassigned.*y"):
         c.counterexample({x: 1}, x + y, x, detail="y left free")
+
+
+def test_machine_floats_in_the_sides_cannot_refute(c):
+    # 0.1·3 was rounded while the side was built: a 5.6e-17 "difference" is no counterexample.
+    with pytest.raises(ValueError, match="machine-precision floats"):
+        c.counterexample({x: 1}, x * sp.Float(0.1) * 3, sp.Rational(3, 10) * x, detail="rounding")
+    with pytest.raises(ValueError, match="machine-precision floats"):
+        c.fuzz(lambda v: close(v * 0.3 * (1 + 1e-9), v * 0.3), reals(1, 2), scope="s",
+               exact=lambda v: (sp.Float(0.1) * 3 * sp.Rational(v), sp.Rational(3, 10) * sp.Rational(v)))
+
+
+def test_fifty_digit_numbers_may_refute(c):
+    root_two = sp.Float(mpmath.sqrt(mpmath.mpf(2), prec=200), 60)
+    c.counterexample({x: 1}, root_two + sp.Rational(1, 10**20), sp.sqrt(2), detail="off by 1e-20")
+    assert last(c).status == "refuted"
+    c.counterexample({x: 1}, root_two, sp.sqrt(2), detail="equal to 60 digits")
+    assert last(c).status == "inconclusive"
 
 
 def test_exact_difference_sees_what_doubles_cannot():
