@@ -7,7 +7,7 @@ from ngproof.kernels import diagonal_natural_gradient, natural_gradient
 EPS = np.finfo(np.float64).eps
 
 
-@pytest.mark.parametrize("d", [1, 3, 10, 64, 65, 200])
+@pytest.mark.parametrize("d", [1, 3, 10, 64, 65, 120])
 @pytest.mark.parametrize("damping", [0.0, 1e-3, 1.0])
 def test_matches_dense_solve_within_condition_bound(d, damping):
     rng = np.random.default_rng(d)
