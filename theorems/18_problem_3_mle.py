@@ -4,7 +4,7 @@ import sympy as sp
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ngproof import claim, close
+from ngproof import claim, close, uncheckable
 from ngproof.kernels import bernoulli_output_fisher, categorical_natural_gradient, natural_gradient
 from ngproof.strategies import dampings, probability_vectors, reals, vectors
 
@@ -238,3 +238,23 @@ def _(c):
               detail=f"experiment from θ₀ = 0, η = 1, ȳ = 0.9: natural gradient reaches |θ − θ̂| < 1e-10 in "
                      f"{natural} steps, gradient descent in {gradient}",
               data={"natural_steps": natural, "gradient_steps": gradient})
+
+
+@claim("problem3.vanishes-where-gradient-vanishes",
+       title="Where ∇L = 0 the natural gradient I⁻¹∇L (or I⁺∇L) is zero",
+       statement=r"\nabla\mathcal{L} = 0 \implies I^{-1}\nabla\mathcal{L} = 0",
+       source=(SECTION, r"and that at the MLE (where $\nabla\mathcal{L} = 0$), the natural gradient also vanishes"),
+       depends_on=("problem3.natural-gradient-formula",), tags=("mle",))
+def _(c):
+    a, b, d = sp.symbols("a b d", real=True)
+    fisher = sp.Matrix([[a, b], [b, d]])
+    c.prove(fisher.adjugate() * sp.zeros(2, 1), sp.zeros(2, 1), scope="any 2×2 Fisher: adj(I)·0 = 0 (so I⁻¹·0 = 0 "
+            "where I is invertible, and I⁺·0 = 0 always)")
+    c.fuzz(lambda F: close(natural_gradient(F, np.zeros(4)) + 1.0, np.ones(4)), st.builds(lambda v: np.diag(v) + 0.1, vectors(4, 0.1, 2)),
+           scope="natural_gradient kernel at a zero gradient returns exactly 0 (compared as 0 + 1 vs 1), d = 4")
+
+
+uncheckable(SECTION, r"Problem 3: Consider minimizing $\mathcal{L}(\theta) = -\log p(y \mid \theta)$ (negative log-likelihood).",
+            "sets up the problem (the loss to use); the claims of Problem 3 check what follows from it")
+uncheckable(SECTION, r"$\mathcal{L}(\theta) = -\log p(y \mid \theta)$.",
+            "restates the loss being minimised: a definition")

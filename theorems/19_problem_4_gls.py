@@ -4,7 +4,7 @@ import sympy as sp
 from hypothesis import assume
 from hypothesis.extra.numpy import arrays
 
-from ngproof import claim, close
+from ngproof import claim, close, uncheckable
 from ngproof.kernels import gaussian_output_fisher, natural_gradient
 from ngproof.strategies import invertible_jacobians, reals, spd_matrices, vectors
 
@@ -66,7 +66,7 @@ def _(c):
 @claim("problem4.residual-is-noise",
        title="The Fisher step E[(y − wᵀx)² xxᵀ] = E[ε² xxᵀ]",
        statement=r"\mathbb{E}[(y - \mathbf{w}^T\mathbf{x})^2 \mathbf{x}\mathbf{x}^T] = \mathbb{E}[\epsilon^2 \mathbf{x}\mathbf{x}^T]",
-       source=(SECTION, r"$= \mathbb{E}[(y - \mathbf{w}^T\mathbf{x})^2 \mathbf{x}\mathbf{x}^T] = \mathbb{E}[\epsilon^2 \mathbf{x}\mathbf{x}^T]$"),
+       source=(SECTION, r"\mathbb{E}[(y - \mathbf{w}^T\mathbf{x})^2 \mathbf{x}\mathbf{x}^T] = \mathbb{E}[\epsilon^2 \mathbf{x}\mathbf{x}^T]"),
        expect="holds-if",
        condition="y is drawn from the model at the same w where the Fisher is evaluated (y ~ p(y | x, w)); with labels "
                  "from another w* (the data), y − wᵀx = ε + (w* − w)ᵀx",
@@ -240,3 +240,19 @@ def _(c):
     c.prove([1 - eta, 1 - eta * kappa], [rate, -rate],
             scope="Σ_x with eigenvalues 1 and κ ≥ 1: at η = 2/(1 + κ) both error components contract by exactly "
                   "(κ − 1)/(κ + 1); a smaller η makes |1 − η| larger and a larger η makes |1 − ηκ| larger, so this is optimal")
+
+
+@claim("problem4.density",
+       title="The density of y = wᵀx + ε, ε ~ N(0, 1), is (2π)^{-1/2} exp(−½(y − wᵀx)²)",
+       statement=r"p(y\mid\mathbf{x},\mathbf{w}) = \frac{1}{\sqrt{2\pi}}\exp\left(-\frac12(y-\mathbf{w}^T\mathbf{x})^2\right)",
+       source=(SECTION, r"$p(y \mid \mathbf{x}, \mathbf{w}) = \frac{1}{\sqrt{2\pi}} \exp\left(-\frac{1}{2}(y - \mathbf{w}^T\mathbf{x})^2\right)$"),
+       tags=("linear-regression",))
+def _(c):
+    density = sp.exp(-residual ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    c.prove(density, standard_normal.subs(eps, residual), scope="symbolic x, w, y: the N(0, 1) density of ε = y − wᵀx "
+            "(a shift, whose Jacobian is 1)")
+    c.prove(expect_over_noise(sp.Integer(1)), 1, scope="it integrates to 1 over y")
+
+
+uncheckable(SECTION, "What does this imply about the natural gradient for linear regression?",
+            "the question's prompt; its answer is checked by the claims on the one-step solve and whitening")

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from ngproof import claim, close, uncheckable
-from ngproof.kernels import empirical_fisher, monte_carlo_fisher, softmax_fisher
+from ngproof.kernels import bernoulli_fisher, empirical_fisher, monte_carlo_fisher, softmax_fisher
 from ngproof.strategies import reals
 
 SECTION = "Practice Problems"
@@ -208,3 +208,50 @@ uncheckable(SECTION, "it works because the bias is often benign, but it's techni
             "itself is given exactly by problem5.empirical-fisher-bias")
 uncheckable(SECTION, "Explain why this is problematic for a classifier, and what would be the correct thing to do.",
             "the question's instruction; its answers are checked by the claims of Problem 5")
+
+
+@claim("problem5.fisher-expects-model-distribution",
+       title="The Fisher is the expectation of s sᵀ under the model's own distribution (Bernoulli: σ(1 − σ))",
+       statement=r"I(\theta) = \mathbb{E}_{y\sim p(y\mid\theta)}[s s^T] = \sigma(1-\sigma),\quad \mathbb{E}_{y\sim q}[s^2] = \sigma(1-\sigma) + (q-\sigma)(1-2\sigma)",
+       source=(SECTION, r"The true Fisher $I(\theta)$ expects $s$ to be computed under the model's distribution"),
+       tags=("empirical-fisher", "fisher"))
+def _(c):
+    t, q = sp.symbols("theta q", real=True)
+    sigma = 1 / (1 + sp.exp(-t))
+    square_score = {1: (1 - sigma) ** 2, 0: sigma ** 2}          # s = y − σ for the logit Bernoulli
+    c.prove(sigma * square_score[1] + (1 - sigma) * square_score[0], sigma * (1 - sigma), scope="all real θ, y ~ Bernoulli(σ(θ))")
+    c.prove(q * square_score[1] + (1 - q) * square_score[0], sigma * (1 - sigma) + (q - sigma) * (1 - 2 * sigma),
+            scope="labels with frequency q instead: the Fisher plus a term that vanishes at q = σ (or σ = ½)")
+
+    def kernel_vs_two_point_sum(theta):
+        p, one_minus_p = 1 / (1 + np.exp(-theta)), 1 / (1 + np.exp(theta))     # both without cancellation
+        return close(bernoulli_fisher(np.array([theta]))[0], p * one_minus_p ** 2 + one_minus_p * p ** 2, cond=4)
+    c.fuzz(kernel_vs_two_point_sum, reals(-10, 10), scope="bernoulli_fisher kernel vs E_y[(y − σ)²] summed over y ∈ {0, 1}, θ ∈ [−10, 10]")
+
+
+@claim("problem5.sample-from-predictive",
+       title="Sampling ỹ ~ Categorical(π(x)) and averaging s(ỹ)s(ỹ)ᵀ recovers the Fisher",
+       statement=r"\tfrac1S\sum_{s}J^T(e_{\tilde y_s}-\pi)(e_{\tilde y_s}-\pi)^TJ \to J^T(\mathrm{diag}\,\pi-\pi\pi^T)J",
+       source=(SECTION, r"Sample from the model's predictive distribution (e.g., $\tilde{y} \sim \text{Categorical}(\boldsymbol{\pi}(\mathbf{x}))$) and compute the Fisher from those samples."),
+       depends_on=("problem5.model-samples-unbiased",), tags=("empirical-fisher", "monte-carlo"))
+def _(c):
+    rng = np.random.default_rng(23)
+    jacobians = rng.uniform(-1, 1, (3, 4, 2))
+    probs = rng.dirichlet(np.ones(4), size=3)
+    exact = softmax_fisher(jacobians, probs)
+    estimate = monte_carlo_fisher(jacobians, probs, samples=20000, seed=5)
+    # each entry is a mean of 60000 bounded terms; 5 standard errors of the worst entry bound the sampling error
+    terms = np.array([np.einsum("ni,nj->nij", _scores(jacobians, probs, np.full(3, k)),
+                                _scores(jacobians, probs, np.full(3, k))) for k in range(4)])
+    spread = np.sqrt(np.einsum("nk,knij->ij", probs, terms ** 2) / 3 - exact ** 2).max()
+    error = np.abs(estimate - exact).max()
+    c.observe(bool(error < 5 * spread / np.sqrt(3 * 20000)),
+              detail=f"experiment: monte_carlo_fisher with 20,000 samples per input (N = 3, K = 4, d = 2): largest "
+                     f"error {error:.2e} within 5 standard errors ({5 * spread / np.sqrt(60000):.2e})",
+              data={"max_error": float(error)})
+
+
+uncheckable(SECTION, "Problem 5: A common trick in natural gradient implementations is to use the empirical Fisher "
+                     "from the training batch",
+            "sets up the problem (a description of practice and a definition of the empirical Fisher); the claims of "
+            "Problem 5 check what it implies")
