@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -53,6 +54,12 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _scheduler(text: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9+]*://[^\s/]+:\d+", text):
+        raise argparse.ArgumentTypeError(f"expected a scheduler address like tcp://HOST:PORT, got {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ngproof", description="Check every claim of a lesson.")
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
@@ -70,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
     verify.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report")
     verify.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    verify.add_argument("--executor", choices=("local", "dask"), default="local",
+                        help="local worker processes, or Dask (a LocalCluster of -j workers unless --scheduler)")
+    verify.add_argument("--scheduler", type=_scheduler, metavar="tcp://HOST:PORT",
+                        help="run the claims on this Dask scheduler's cluster (implies --executor dask)")
     verify.add_argument("--no-cache", action="store_true", help="run every claim, reusing nothing from the result cache")
     verify.add_argument("--cache-dir", type=Path, metavar="DIR",
                         help="the result cache (default: $NGPROOF_CACHE_DIR, else .ngproof-cache)")

@@ -19,7 +19,14 @@ def verify(args) -> int:
     from ngproof.report import json_report, text
     from ngproof.verification import verify as run_verification
 
-    print(f"ngproof: profile {args.profile}, seed {args.seed}, {args.jobs} worker(s)", file=sys.stderr)
+    from ngproof.executors import DaskExecutor, ExecutorError, LocalExecutor
+    try:
+        executor = (DaskExecutor(args.scheduler, workers=args.jobs) if args.executor == "dask" or args.scheduler
+                    else LocalExecutor(args.jobs))
+    except ExecutorError as exc:
+        print(f"ngproof: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"ngproof: profile {args.profile}, seed {args.seed}, {executor.describe()}", file=sys.stderr)
     result_cache = None
     if not args.no_cache:
         from ngproof.cache import ResultCache
@@ -28,10 +35,12 @@ def verify(args) -> int:
     try:
         run = run_verification(args.paths or None, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
                                seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress,
-                               cache=result_cache, lesson=args.lesson)
+                               cache=result_cache, lesson=args.lesson, executor=executor)
     except LessonError as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        executor.close()
     print(text.render(run), end="")
     if args.json:
         write_atomic(args.json, json_report.render(run))

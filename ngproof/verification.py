@@ -87,12 +87,14 @@ def verify(
     progress: Callable | None = None,
     cache=None,
     lesson: str | None = None,
+    executor=None,
 ) -> Run:
     """Discover the catalogue under ``paths``, select by ``keyword`` (and ``lesson``) and run it.
 
     With a ``cache`` (an :class:`ngproof.cache.ResultCache`), claims whose key is
     unchanged are reused from it, marked with the time they were obtained.  An
     unknown ``lesson`` raises :class:`ngproof.lessons.LessonError` before anything runs.
+    ``executor`` (see :mod:`ngproof.executors`) runs the claims; default: ``jobs`` local processes.
     """
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
@@ -106,6 +108,9 @@ def verify(
                                  if (home := lesson_of_module(u.module)) is not None and home.id == lesson]
 
     def run(pending: list, report_progress: Callable | None) -> list[ClaimResult]:
+        if executor is not None:
+            return executor.run(pending, paths=paths, timeout=timeout, seed=seed, profile=profile,
+                                progress=report_progress)
         return run_claims(pending, paths=paths, jobs=jobs, timeout=timeout, seed=seed, profile=profile,
                           progress=report_progress)
 

@@ -1,0 +1,197 @@
+"""Executors: the Dask one gives the local pool's results, honours timeouts and survives dying workers.
+
+These tests need the ``dask`` extra (``pip install -e '.[test,dask]'``) and start a
+LocalCluster of 2 worker processes on 127.0.0.1; select them with ``-m dask``.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+
+import ngproof.checks  # noqa: E402,F401 - loaded once here, so the local pool's forked workers start warm
+from ngproof.cache import ResultCache  # noqa: E402
+from ngproof.executors import DaskExecutor, LocalExecutor, run_on_worker  # noqa: E402
+from ngproof.report import json_report  # noqa: E402
+from ngproof.verification import verify  # noqa: E402
+
+pytestmark = pytest.mark.dask
+
+CLAIMS = '''
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+
+from ngproof import claim, close
+from ngproof.strategies import reals
+
+x = sp.Symbol("x", real=True)
+
+
+@claim("d.proved", title="square", statement="-", source=("S", "q"))
+def _(c):
+    c.prove((x + 1) ** 2, x**2 + 2 * x + 1, scope="all real x")
+
+
+@claim("d.fuzz", title="exp of log", statement="-", source=("S", "q"))
+def _(c):
+    c.fuzz(lambda v: close(np.exp(np.log(v)), v), reals(1e-3, 1e3), scope="v in [1e-3, 1e3]")
+
+
+@claim("d.rng", title="seeded experiment", statement="-", source=("S", "q"))
+def _(c):
+    c.observe(True, detail=f"drew {c.rng.integers(10**9)}")
+
+
+@claim("d.refuted", title="planted false", statement="-", source=("S", "q"), expect="false")
+def _(c):
+    c.counterexample({x: 1}, (x + 1) ** 2, x**2 + 1, detail="x = 1")
+'''
+FAILING = '''
+
+@claim("d.hangs", title="hangs", statement="-", source=("S", "q"), timeout=1.5)
+def _(c):
+    time.sleep(120)
+
+
+@claim("d.dies", title="its process dies", statement="-", source=("S", "q"))
+def _(c):
+    print("claims may print; the answers stay intact")
+    os._exit(3)
+
+
+@claim("d.after", title="runs after the failures", statement="-", source=("S", "q"))
+def _(c):
+    c.prove(sp.cancel((x**2 - 1) / (x - 1)), x + 1, scope="x != 1")
+'''
+KILLS_WORKER = '''
+
+@claim("d.kills-worker", title="kills its Dask worker once", statement="-", source=("S", "q"))
+def _(c):
+    marker = Path({marker!r})
+    if not marker.exists():
+        marker.write_text("killed once")
+        os.kill(os.getppid(), 9)  # the Dask worker that started this claim's process
+        time.sleep(10)
+    c.observe(True, detail="ran again on a live worker")
+'''
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    executor = DaskExecutor(workers=2)
+    yield executor
+    executor.close()
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    directory = tmp_path / "theorems"
+    directory.mkdir(exist_ok=True)
+    (directory / "01_claims.py").write_text(textwrap.dedent(text))
+    return directory
+
+
+def comparable(report: dict) -> dict:
+    """The JSON report without timings and host fields."""
+    report = dict(report, seconds=None, started=None, environment=dict(report["environment"], host=None))
+    report["claims"] = [dict(c, seconds=None) for c in report["claims"]]
+    return report
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+def test_dask_json_equals_the_local_run_for_the_same_seed(cluster, tmp_path, seed):
+    directory = write(tmp_path, CLAIMS)
+    local = verify([directory], jobs=2, seed=seed)
+    dask = verify([directory], executor=cluster, seed=seed)
+    assert [r.status for r in dask.results] == ["proved", "verified", "verified", "refuted"]
+    assert comparable(json_report.report(dask)) == comparable(json_report.report(local))
+
+
+def test_dask_honours_timeouts_and_survives_dying_claim_processes(cluster, tmp_path):
+    directory = write(tmp_path, CLAIMS + FAILING)
+    local = verify([directory], jobs=2)
+    start = time.perf_counter()
+    dask = verify([directory], executor=cluster)
+    assert time.perf_counter() - start < 30
+    statuses = {r.claim.id: r.status for r in dask.results}
+    assert (statuses["d.hangs"], statuses["d.dies"], statuses["d.after"]) == ("timeout", "error", "proved")
+    assert "exit code 3" in next(r for r in dask.results if r.claim.id == "d.dies").evidence[0].detail
+    assert comparable(json_report.report(dask)) == comparable(json_report.report(local))
+    assert [r.status for r in verify([directory], executor=cluster, keyword="d.after").results] == ["proved"]
+
+
+def test_a_dask_worker_that_dies_mid_claim_costs_a_retry_not_the_run(cluster, tmp_path):
+    marker = tmp_path / "killed"
+    directory = write(tmp_path, CLAIMS + KILLS_WORKER.format(marker=str(marker)))
+    run = verify([directory], executor=cluster)
+    assert marker.exists()
+    assert {r.claim.id: r.status for r in run.results}["d.kills-worker"] == "verified"
+    assert not run.failed
+
+
+def test_the_cache_works_with_dask(cluster, tmp_path):
+    directory = write(tmp_path, CLAIMS)
+    store = ResultCache(tmp_path / "cache")
+    assert verify([directory], executor=cluster, cache=store).cache["stored"] == 4
+    again = verify([directory], executor=cluster, cache=store)
+    assert again.cache["reused"] == 4 and all(r.cached_at for r in again.results)
+
+
+def test_a_worker_with_other_code_answers_with_an_error(tmp_path):
+    directory = write(tmp_path, CLAIMS)
+    status, _, evidence, _ = run_on_worker("d.proved", [str(directory)], 0, "ci", 60, expected="other")
+    assert status == "error" and "other ngproof code or library versions" in evidence[0]["detail"]
+
+
+def cli(*args, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ngproof", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=180)
+
+
+def test_verify_on_a_running_scheduler(cluster, tmp_path):
+    directory = write(tmp_path, CLAIMS)
+    process = cli("verify", directory, "--scheduler", cluster.client.scheduler.address, "--no-cache", cwd=tmp_path)
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert f"Dask, {cluster.client.scheduler.address}" in process.stderr
+
+
+def test_executor_dask_starts_a_local_cluster(tmp_path):
+    directory = write(tmp_path, CLAIMS)
+    process = cli("verify", directory, "--executor", "dask", "-j", "2", "--no-cache", "--json", "r.json", cwd=tmp_path)
+    assert process.returncode == 0, process.stdout + process.stderr
+    assert "LocalCluster of 2 worker processes on 127.0.0.1" in process.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["unexpected"] == 0
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = cli("verify", write(tmp_path, CLAIMS), "--scheduler", f"tcp://127.0.0.1:{port}", cwd=tmp_path)
+    assert process.returncode == 2 and process.stdout == ""
+    assert process.stderr.count("\n") == 1 and "cannot reach the Dask scheduler" in process.stderr
+
+
+@pytest.mark.parametrize("address", ["localhost:8786", "tcp://host", "tcp://host:port"])
+def test_a_malformed_scheduler_address_is_a_usage_error(tmp_path, address):
+    process = cli("verify", "--scheduler", address, cwd=tmp_path)
+    assert process.returncode == 2 and "tcp://HOST:PORT" in process.stderr
+
+
+def test_the_local_executor_is_the_process_pool(tmp_path):
+    directory = write(tmp_path, CLAIMS)
+    executor = LocalExecutor(jobs=2)
+    assert executor.describe() == "2 worker(s)"
+    assert [r.status for r in verify([directory], executor=executor).results] == [
+        "proved", "verified", "verified", "refuted"]
