@@ -5,8 +5,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from ngproof import claim, close, uncheckable
-from ngproof.kernels import kfac_factors, kronecker_dense, natural_gradient
-from ngproof.strategies import dampings, psd_matrices, reals, vectors
+from ngproof.kernels import (categorical_fisher, gaussian_natural_gradient, kfac_factors, kronecker_dense,
+                             natural_gradient, trust_region_step)
+from ngproof.strategies import dampings, probability_vectors, psd_matrices, reals, spd_matrices, vectors
 
 SECTION = "Quiz"
 u = sp.Symbol("u", positive=True)          # u = e^θ for the Bernoulli logit θ
@@ -47,7 +48,7 @@ def _(c):
 @claim("quiz.q1-euclidean-metric-not-distributional",
        title="Q1: the Euclidean |Δθ|² does not measure distributional distance; the Fisher metric transforms correctly",
        statement=r"\frac{I(p=1/100)}{I(p=1/2)} = \frac{2500}{99};\quad d\phi^T I(\phi)d\phi = d\theta^T I(\theta) d\theta",
-       source=(SECTION, r"because the Euclidean metric $|\Delta\theta|^2$ doesn't correspond to a distributional distance"),
+       source=(SECTION, r"Natural gradient fixes this by using the Fisher metric $d\theta^T I d\theta$ which transforms correctly."),
        depends_on=("quiz.q1-gradient-transform",), tags=("quiz", "reparameterization"))
 def _(c):
     p, dp = sp.symbols("p dp", positive=True)
@@ -400,6 +401,222 @@ def _(c):
                         "continuous map from λ to trust radius")
 
 
+# ---------------------------------------------------------------- the answers, and the remaining explanation sentences
+@claim("quiz.q1-answer",
+       title="Q1 answer: the Euclidean inner product is not invariant under a change of coordinates; the Fisher one is",
+       statement=r"\langle Jv, Jv\rangle \ne \langle v, v\rangle\ \text{in general},\quad (Jv)^T J^{-T}IJ^{-1}(Jv) = v^TIv",
+       source=(SECTION, r"Because the Euclidean inner product $\langle\cdot,\cdot\rangle$ doesn't transform correctly under coordinate changes"),
+       depends_on=("quiz.q1-gradient-transform",), tags=("quiz", "reparameterization"))
+def _(c):
+    J = sp.Matrix([[2, 0], [1, 1]])
+    v = sp.Matrix([1, 1])
+    c.prove([(v.T * v)[0], ((J * v).T * (J * v))[0]], [2, 8], scope="J = [[2, 0], [1, 1]], v = (1, 1): |v|² = 2 but |Jv|² = 8")
+    a, b, d = sp.symbols("a b d", real=True)
+    fisher = sp.Matrix([[a, b], [b, d]])
+    M = sp.Matrix(2, 2, sp.symbols("m1:5", real=True))
+    w = sp.Matrix(sp.symbols("w1:3", real=True))
+    transformed = M.adjugate().T * fisher * M.adjugate()           # det² · J⁻ᵀIJ⁻¹
+    c.prove(((M * w).T * transformed * (M * w))[0], M.det() ** 2 * (w.T * fisher * w)[0],
+            scope="2×2 symbolic Jacobian and Fisher: the Fisher inner product is invariant (J⁻¹ = adj/det)")
+
+
+@claim("quiz.q2-answer",
+       title="Q2 answer: minimising the linearised loss on the KL ball gives the (scaled) natural gradient",
+       statement=r"\arg\min_{\frac12 d^TFd\le\delta} g^Td = -\sqrt{2\delta/g^TF^{-1}g}\,F^{-1}g",
+       source=(SECTION, "Minimizing a first-order approximation of the loss subject to a KL divergence constraint"),
+       depends_on=("quiz.q2-first-order-kl-constrained",), tags=("quiz", "derivation", "trust-region"))
+def _(c):
+    def kernel_vs_whitened_minimiser(fisher, grad, delta):
+        # in whitened coordinates e = Lᵀd the ball is a sphere and the minimiser points along −L⁻¹g
+        L = np.linalg.cholesky(fisher)
+        whitened = np.linalg.solve(L, grad)
+        minimiser = -np.sqrt(2 * delta) * np.linalg.solve(L.T, whitened / np.linalg.norm(whitened))
+        step = trust_region_step(natural_gradient(fisher, grad), grad, delta)
+        return close(step, minimiser, cond=np.linalg.cond(fisher))
+    c.fuzz(kernel_vs_whitened_minimiser, spd_matrices(4, cond=1e4), vectors(4, 0.1, 1), dampings(1e-3, 1),
+           scope="natural_gradient + trust_region_step kernels vs the minimiser found in whitened coordinates, d = 4")
+
+
+@claim("quiz.q2-linear-problem",
+       title="Q2: the problem has a linear objective and a convex quadratic constraint",
+       statement=r"\nabla^2_{d\theta}(\nabla\mathcal{L}^Td\theta) = 0,\quad \nabla^2_{d\theta}\big(\tfrac12 d\theta^TId\theta\big) = I \succeq 0",
+       source=(SECTION, "This is a constrained linear (first-order) problem."),
+       tags=("quiz", "derivation"))
+def _(c):
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    dtheta = sp.symbols("d1:3", real=True)
+    a, b, d = sp.symbols("a b d", real=True)
+    fisher = sp.Matrix([[a, b], [b, d]])
+    dvec = sp.Matrix(dtheta)
+    c.prove([sp.hessian((g.T * dvec)[0], dtheta), sp.hessian((dvec.T * fisher * dvec)[0] / 2, dtheta)],
+            [sp.zeros(2, 2), fisher], scope="2 parameters, symbolic g and symmetric I")
+
+
+# Newton vs natural gradient on the non-canonical model y ~ N(θ², 1) at θ = 1, y = 0.
+theta_nc, y_nc = sp.symbols("theta y", real=True)
+nll_nc = (y_nc - theta_nc ** 2) ** 2 / 2
+at_nc = {theta_nc: 1, y_nc: 0}
+
+
+@claim("quiz.q3-answer",
+       title="Q3 answer: Newton preconditions with the loss Hessian, natural gradient with the model's Fisher",
+       statement=r"H = \partial_\theta^2\mathcal{L} = 6,\quad I = (\partial_\theta\theta^2)^2 = 4\quad (y\sim\mathcal{N}(\theta^2,1),\ \theta = 1,\ y = 0)",
+       source=(SECTION, "Newton uses the Hessian of the loss; natural gradient uses the Fisher of the model"),
+       tags=("quiz", "newton"))
+def _(c):
+    c.prove([sp.diff(nll_nc, theta_nc, 2).subs(at_nc), (sp.diff(theta_nc ** 2, theta_nc) ** 2).subs(at_nc)], [6, 4],
+            scope="the NLL of y ~ N(θ², 1) at θ = 1 with y = 0: the two matrices differ (so option A, 'identical when "
+                  "the loss is the NLL', fails too)")
+
+
+@claim("quiz.q3-different-matrices",
+       title="Q3: the two preconditioners give different steps",
+       statement=r"-H^{-1}g = -\tfrac13 \ne -\tfrac12 = -I^{-1}g\quad(\theta = 1,\ y = 0)",
+       source=(SECTION, "They use fundamentally different matrices."),
+       depends_on=("quiz.q3-answer",), tags=("quiz", "newton"))
+def _(c):
+    g = sp.diff(nll_nc, theta_nc).subs(at_nc)
+    c.prove([-g / sp.diff(nll_nc, theta_nc, 2).subs(at_nc), -g / 4], [sp.Rational(-1, 3), sp.Rational(-1, 2)],
+            scope="gradient 2 at θ = 1, y = 0: Newton moves −1/3, natural gradient −1/2")
+
+
+@claim("quiz.q4-answer",
+       title="Q4 answer: a larger σ² (more uncertainty) gives a larger natural update for μ",
+       statement=r"\frac{\partial}{\partial\sigma}\big|\sigma^2 g\big| = 2\sigma|g| \ge 0",
+       source=(SECTION, "Parameters with higher uncertainty get larger updates (more aggressive)"),
+       depends_on=("quiz.q4-variance-scaling",), tags=("quiz", "gaussian"))
+def _(c):
+    s = sp.Symbol("sigma", positive=True)
+    g = sp.Symbol("g", real=True)
+    c.prove(sp.diff(s ** 2 * sp.Abs(g), s), 2 * s * sp.Abs(g), scope="σ > 0, any gradient g")
+    c.prove_nonnegative(2 * s * sp.Abs(g), scope="so the step grows with σ (strictly when g ≠ 0)")
+
+
+@claim("quiz.q4-formula",
+       title="Q4: the natural μ-gradient is σ² times the gradient (the lesson's ∇μ stands for ∇_μ)",
+       statement=r"\tilde\nabla_\mu\mathcal{L} = \sigma^2\nabla_\mu\mathcal{L}",
+       source=(SECTION, r"$\tilde{\nabla}\mu\mathcal{L} = \sigma^2 \nabla\mu\mathcal{L}$"),
+       depends_on=("quiz.q4-variance-scaling",), tags=("quiz", "gaussian"))
+def _(c):
+    s, g = sp.symbols("sigma g", positive=True)
+    c.prove(g / (1 / s ** 2), s ** 2 * g, scope="σ > 0: dividing by the Fisher 1/σ² multiplies by σ²")
+
+    def kernel_vs_formula(mu, sigma, grad):
+        nat_mu, _ = gaussian_natural_gradient(np.array([mu]), np.array([sigma]), np.array([grad]), np.array([0.0]))
+        return close(nat_mu[0], sigma ** 2 * grad)
+    c.fuzz(kernel_vs_formula, reals(-5, 5), reals(0.01, 100), reals(-10, 10), max_examples=15,
+           scope="gaussian_natural_gradient kernel's μ part vs σ²g, σ ∈ [0.01, 100]; 15 cases (lowered budget: "
+                 "~20 ms per kernel call)")
+
+
+@claim("quiz.q5-answer",
+       title="Q5 answer: A is the activation covariance, G the pre-activation gradient covariance",
+       statement=r"A = \mathrm{Cov}[\mathbf{a}],\quad G = \mathrm{Cov}[\mathbf{g}]",
+       source=(SECTION, r"$A$ is the activation covariance and $G$ is the pre-activation gradient covariance"),
+       expect="holds-if",
+       condition="'covariance' is read as the uncentred second moment: A = E[aaᵀ] equals Cov[a] only for zero-mean "
+                 "activations (never with a bias column, nor for ReLU outputs); G = E[ggᵀ] is a covariance because "
+                 "E[g] = 0 under labels drawn from the model",
+       tags=("quiz", "kfac", "terminology", "erratum"))
+def _(c):
+    activations = np.array([[1.0, 2.0], [3.0, 0.0]])
+    A, _ = kfac_factors(activations, np.ones((2, 1)), bias=True)
+    c.counterexample({}, sp.nsimplify(A[-1, -1]), 0,
+                     detail="kfac_factors with the bias column: A's last diagonal entry is E[1·1] = 1, while the "
+                            "variance of the constant bias input is 0")
+
+
+@claim("quiz.q5-g-is-centred",
+       title="Corrected: under model-sampled labels the pre-activation gradient has mean zero, so G is its covariance; A is E[aaᵀ]",
+       statement=r"\mathbb{E}_{\tilde y\sim\mathrm{Cat}(\pi)}[e_{\tilde y} - \pi] = 0 \implies \mathbb{E}[\mathbf{g}] = 0",
+       source=(SECTION, r"$A$ is the activation covariance and $G$ is the pre-activation gradient covariance"),
+       corrects="quiz.q5-answer", tags=("quiz", "kfac", "correction"))
+def _(c):
+    p = sp.symbols("p1:3", positive=True)
+    probs = sp.Matrix([p[0], p[1], 1 - p[0] - p[1]])
+    W = sp.Matrix(3, 2, sp.symbols("w1:7", real=True))    # g = Wᵀ(e_ỹ − π) for a layer feeding the logits linearly
+    mean = sum((probs[k] * W.T * (sp.eye(3)[:, k] - probs) for k in range(3)), sp.zeros(2, 1))
+    c.prove(mean, sp.zeros(2, 1), scope="3 classes, a 2-unit layer feeding the logits through symbolic W")
+
+
+@claim("quiz.q5-layer-structure",
+       title="Q5: for a layer s = Wa the per-example gradient of W is the outer product g aᵀ",
+       statement=r"\frac{\partial\ell}{\partial W} = \mathbf{g}\mathbf{a}^T,\quad \mathbf{g} = \frac{\partial\ell}{\partial\mathbf{s}}",
+       source=(SECTION, r"K-FAC exploits the structure of feedforward layers $W\mathbf{a}$."),
+       tags=("quiz", "kfac"))
+def _(c):
+    W = sp.Matrix(2, 3, sp.symbols("W1:7", real=True))
+    a = sp.Matrix(sp.symbols("a1:4", real=True))
+    t = sp.Matrix(sp.symbols("t1:3", real=True))
+    s_sym = sp.Matrix(sp.symbols("s1:3", real=True))
+    loss_of_s = ((s_sym - t).T * (s_sym - t))[0] / 2 + sp.exp(s_sym[0])      # any smooth loss of the pre-activations
+    at_layer = dict(zip(s_sym, W * a))
+    loss = loss_of_s.subs(at_layer, simultaneous=True)
+    g = sp.Matrix([sp.diff(loss_of_s, si) for si in s_sym]).subs(at_layer, simultaneous=True)
+    c.prove(W.applyfunc(lambda w: sp.diff(loss, w)), g * a.T, scope="2×3 layer, symbolic W, a, a smooth loss of s = Wa")
+
+
+@claim("quiz.q6-answer",
+       title="Q6 answer: damping bounds the step when the Fisher is ill-conditioned or singular",
+       statement=r"\|I^{-1}g\| = 1/\epsilon \to \infty,\quad \|(I+\lambda\mathbb{1})^{-1}g\| \le \|g\|/\lambda\quad(I = \mathrm{diag}(1,\epsilon),\ g = e_2)",
+       source=(SECTION, r"To prevent the step size from being too large when $I$ is ill-conditioned or singular"),
+       depends_on=("quiz.q6-eigenvalue-bound",), tags=("quiz", "damping"))
+def _(c):
+    eps, lam = sp.symbols("epsilon lambda", positive=True)
+    fisher = sp.diag(1, eps)
+    g = sp.Matrix([0, 1])
+    c.prove([(fisher.inv() * g)[1], ((fisher + lam * sp.eye(2)).inv() * g)[1]], [1 / eps, 1 / (eps + lam)],
+            scope="all ε, λ > 0: undamped 1/ε (unbounded as ε → 0), damped 1/(ε + λ) < 1/λ")
+    c.prove_nonnegative(sp.cancel(1 / lam - 1 / (eps + lam)), scope="the damped step never exceeds ‖g‖/λ")
+
+
+@claim("quiz.q6-inverse-blows-up",
+       title="Q6: the Fisher can be singular (softmax logits) or ill-conditioned, and then its inverse blows up",
+       statement=r"\det(\mathrm{diag}\,\pi - \pi\pi^T) = 0,\quad \|(\mathrm{diag}(1,\epsilon))^{-1}\| = 1/\epsilon",
+       source=(SECTION, r"The Fisher can be ill-conditioned (eigenvalues near zero) or even singular, causing $I^{-1}$ to blow up."),
+       tags=("quiz", "damping"))
+def _(c):
+    p = sp.symbols("p1:3", positive=True)
+    probs = sp.Matrix([p[0], p[1], 1 - p[0] - p[1]])
+    c.prove((sp.diag(*probs) - probs * probs.T).det(), 0, scope="3-class softmax logits, every π: singular")
+
+    def kernel_fisher_is_singular(pr):
+        fisher = categorical_fisher(pr)
+        return close(fisher @ np.ones(pr.size) + 1.0, np.ones(pr.size), cond=pr.size)
+    c.fuzz(kernel_fisher_is_singular, probability_vectors(6), scope="categorical_fisher kernel: F·1 = 0 (compared as "
+           "F·1 + 1 vs 1), K = 6")
+
+
+@claim("quiz.q6-option-a-wrong",
+       title="Q6, option A ('to ensure the Fisher matrix is positive definite') is not why damping is needed",
+       statement=r"\text{damping is not needed for positive definiteness: } I(\theta) \succ 0",
+       source=(SECTION, "To ensure the Fisher matrix is positive definite"),
+       expect="false", tags=("quiz", "damping", "erratum"))
+def _(c):
+    lam = sp.Symbol("lambda", positive=True)
+    half = sp.Rational(1, 2)
+    probs = sp.Matrix([half, half])
+    fisher = sp.diag(*probs) - probs * probs.T
+    c.counterexample({lam: sp.Rational(1, 10)}, (fisher + lam * sp.eye(2)).det(), fisher.det(),
+                     detail="the softmax Fisher at π = (½, ½) is singular (det 0, only PSD); damping with λ = 1/10 makes "
+                            "it positive definite (det 0.06): making I positive definite is exactly what damping does — "
+                            "option A names the same mechanism as B")
+
+
+@claim("quiz.q6-damping-makes-pd",
+       title="Corrected: F + λ𝟙 ⪰ λ𝟙 ≻ 0 for PSD F — damping makes the Fisher positive definite, which is what bounds the step",
+       statement=r"x^T(BB^T + \lambda\mathbb{1})x - \lambda x^Tx = \|B^Tx\|^2 \ge 0",
+       source=(SECTION, "To ensure the Fisher matrix is positive definite"),
+       corrects="quiz.q6-option-a-wrong", depends_on=("quiz.q6-eigenvalue-bound",), tags=("quiz", "damping", "correction"))
+def _(c):
+    B = sp.Matrix(2, 2, sp.symbols("b1:5", real=True))
+    x = sp.Matrix(sp.symbols("x1:3", real=True))
+    lam = sp.Symbol("lambda", positive=True)
+    c.prove((x.T * (B * B.T + lam * sp.eye(2)) * x)[0] - lam * (x.T * x)[0], ((B.T * x).T * (B.T * x))[0],
+            scope="any PSD 2×2 Fisher BBᵀ, symbolic x, λ > 0")
+
+
+uncheckable(SECTION, r"Newton: $H = \nabla_\theta^2\mathcal{L}$.", "a definition (Newton's preconditioner)")
 uncheckable(SECTION, "Intuitively, if you're very uncertain about a parameter, you should take bigger steps to explore the space.",
             "an intuition about exploration, not a statement with a test; the scaling it explains is checked by "
             "quiz.q4-variance-scaling (σ² is the variance of q over z; 1/σ² is the Fisher for μ)")

@@ -45,6 +45,23 @@ def _(c):
             rewriters=[("rational in e^z", lambda e: sp.cancel(sp.expand(e).subs(sp.exp(-z), 1 / sp.exp(z))))])
 
 
+@claim("pitfall.p1-different-preconditioners",
+       title="Pitfall 1: natural gradient preconditions with I(θ), Newton with H — and the steps differ",
+       statement=r"-I^{-1}g = -\tfrac12 \ne -\tfrac13 = -H^{-1}g\quad(y\sim\mathcal{N}(\theta^2,1),\ \theta=1,\ y=0)",
+       source=(SECTION, "Both use matrix preconditioners, but natural gradient uses $I(\\theta)$ (Fisher of the model) "
+                        "while Newton uses $H$ (Hessian of the loss)"),
+       tags=("pitfall", "newton"))
+def _(c):
+    theta, y = sp.symbols("theta y", real=True)
+    mean = theta ** 2
+    nll = (y - mean) ** 2 / 2
+    at = {theta: 1, y: 0}
+    gradient, hessian = sp.diff(nll, theta).subs(at), sp.diff(nll, theta, 2).subs(at)
+    fisher = (sp.diff(mean, theta) ** 2).subs(at)               # Gaussian with unit variance: (∂μ/∂θ)²
+    c.prove([-gradient / fisher, -gradient / hessian], [sp.Rational(-1, 2), sp.Rational(-1, 3)],
+            scope="the non-canonical model y ~ N(θ², 1) at θ = 1, y = 0")
+
+
 @claim("pitfall.p1-psd-advantage",
        title="Pitfall 1: the Fisher is always PSD while the loss Hessian can be indefinite",
        statement=r"I \succeq 0;\quad \nabla^2[-\log\sigma(\theta_1\theta_2)]_{\theta=0} = \begin{pmatrix}0&-\frac12\\-\frac12&0\end{pmatrix}",
