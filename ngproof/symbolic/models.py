@@ -72,3 +72,17 @@ def vec(m: sp.Matrix) -> sp.Matrix:
 def row_vec(m: sp.Matrix) -> sp.Matrix:
     """Row-major flatten: the rows of ``m`` concatenated (C order, PyTorch's ``flatten``)."""
     return sp.Matrix([m[i, j] for i in range(m.rows) for j in range(m.cols)])
+
+
+def limit_parts(expr: sp.Expr, t: sp.Symbol) -> tuple[list[sp.Expr], sp.Expr]:
+    """The pieces that decide ``lim_{t→0} expr`` for ``expr`` rational in ``t``.
+
+    Writes ``expr = Σ a_j t^j / Σ_{j≥k} b_j t^j`` with ``b_k`` the lowest
+    nonzero denominator coefficient and returns ``([a_0, …, a_k], b_k)``:
+    when ``a_0 = … = a_{k-1} = 0`` and ``b_k ≠ 0`` the limit is ``a_k / b_k``.
+    No cancellation is needed, so a common factor ``t^k`` cannot hide a 0/0.
+    """
+    numerator, denominator = sp.fraction(sp.together(expr))
+    numerator, denominator = sp.Poly(numerator, t), sp.Poly(denominator, t)
+    k = min(power for (power,) in denominator.monoms())
+    return [sp.expand(numerator.coeff_monomial(t**j)) for j in range(k + 1)], sp.factor(denominator.coeff_monomial(t**k))

@@ -7,6 +7,7 @@ from ngproof.symbolic.models import (
     gaussian_expectation,
     general,
     kron,
+    limit_parts,
     row_vec,
     softmax,
     softmax_score,
@@ -53,3 +54,12 @@ def test_kron_and_vec_agree_with_numpy():
     assert list(vec(sp.Matrix(b))) == list(b.flatten(order="F"))
     assert list(row_vec(sp.Matrix(b))) == list(b.flatten(order="C"))
     assert general(2, 3, "m").shape == (2, 3)
+
+
+def test_limit_parts_sees_through_a_common_factor():
+    t, a = sp.symbols("t a", positive=True)
+    for expr in ((t * a + t**2) / (t * (1 + t)), (a * t + t**2) / (t + t**2)):
+        low, lead = limit_parts(expr, t)
+        assert all(c == 0 for c in low[:-1]) and sp.cancel(low[-1] / lead - a) == 0
+    low, lead = limit_parts(1 / t, t)
+    assert low == [1, 0] and lead == 1
