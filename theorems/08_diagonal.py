@@ -1,0 +1,81 @@
+"""Practical Approximations: the diagonal approximation of the Fisher (and the section's opening remark)."""
+import numpy as np
+import sympy as sp
+from hypothesis import strategies as st
+
+from ngproof import claim, close, uncheckable
+from ngproof.kernels import diagonal_natural_gradient, natural_gradient
+from ngproof.strategies import dampings, spd_matrices, vectors
+
+SECTION = "Diagonal Approximation"
+d = 3
+entries = sp.symbols("f1:4", positive=True)
+grad = sp.Matrix(sp.symbols("g1:4", real=True))
+eta = sp.Symbol("eta", positive=True)
+
+uncheckable("Practical Approximations",
+            "The elephant in the room: $I(\\theta)$ is $d \\times d$, and $d$ can be millions in deep learning. "
+            "Exact inversion is impossible.",
+            "a practical judgement, not a theorem: for d = 10⁶ the dense Fisher has 10¹² entries (8 TB in float64) "
+            "and a Cholesky factorisation costs about d³/3 ≈ 3·10¹⁷ flops, infeasible on one machine but not impossible")
+
+
+@claim("diagonal.per-parameter-scaling",
+       title="With I ≈ diag(I_11, …, I_dd) the natural gradient step is Δθ_i = −η ∇_iL / I_ii",
+       statement=r"-\eta\,\mathrm{diag}(I_{11},\dots,I_{dd})^{-1}\nabla\mathcal{L} = "
+                 r"\Big(-\eta\,\frac{\nabla_i\mathcal{L}}{I_{ii}}\Big)_i",
+       source=(SECTION, r"Natural gradient becomes per-parameter scaling: $\Delta\theta_i = -\eta \cdot "
+                        r"\frac{\nabla_i\mathcal{L}}{I_{ii}}$."),
+       tags=("diagonal", "natural-gradient"))
+def _(c):
+    diagonal = sp.diag(*entries)
+    c.prove(-eta * diagonal.LUsolve(grad), sp.Matrix([-eta * grad[i] / entries[i] for i in range(d)]),
+            scope="d = 3, I_ii > 0, all gradients and η")
+
+    def kernel_vs_division(fisher_diag, g, damping):
+        expected = g / (fisher_diag + damping)
+        cond = (fisher_diag.max() + damping) / (fisher_diag.min() + damping)
+        block = np.stack([g, 2 * g], axis=1)
+        return [close(diagonal_natural_gradient(fisher_diag, g, damping), expected, cond=cond, what="(d,)"),
+                close(diagonal_natural_gradient(fisher_diag, block, damping), block / (fisher_diag + damping)[:, None],
+                      cond=cond, what="(d, 2)")]
+    c.fuzz(kernel_vs_division, vectors(6, 1e-3, 10.0), vectors(6, -5, 5), st.one_of(st.just(0.0), dampings()),
+           scope="diagonal_natural_gradient vs g/(I_ii + λ), d = 6, one and two right-hand sides")
+
+
+@claim("diagonal.ignores-correlations",
+       title="The diagonal step ignores correlations: it equals the full natural gradient for every g only if I is diagonal",
+       statement=r"I^{-1} - \mathrm{diag}(I)^{-1} = \frac{1}{ac-b^2}\begin{pmatrix} b^2/a & -b \\ -b & b^2/c\end{pmatrix}"
+                 r"\quad\text{for } I = \begin{pmatrix} a & b\\ b & c\end{pmatrix}",
+       source=(SECTION, "Easy to compute but ignores correlations between parameters."),
+       depends_on=("diagonal.per-parameter-scaling",), tags=("diagonal",))
+def _(c):
+    a, cc = sp.symbols("a c", positive=True)
+    b = sp.Symbol("b", real=True)
+    fisher = sp.Matrix([[a, b], [b, cc]])
+    gap = sp.Matrix([[b**2 / a, -b], [-b, b**2 / cc]]) / (a * cc - b**2)
+    c.prove(fisher.inv() - sp.diag(1 / a, 1 / cc), gap, scope="2×2 SPD (ac > b²): the gap is 0 exactly when b = 0")
+
+    # Worked Example 2's Fisher Σ⁻¹ and gradient: full natural gradient (−4, −5), diagonal step (−1.5, −3).
+    example_fisher = np.array([[2.0, -1.0], [-1.0, 2.0]]) / 3
+    example_grad = np.array([-1.0, -2.0])
+    full = natural_gradient(example_fisher, example_grad)
+    diagonal = diagonal_natural_gradient(np.diag(example_fisher).copy(), example_grad)
+    cosine = full @ diagonal / np.linalg.norm(full) / np.linalg.norm(diagonal)
+    c.observe(bool(np.allclose(full, [-4, -5]) and np.allclose(diagonal, [-1.5, -3]) and cosine < 0.99),
+              detail=f"Worked Example 2's I = Σ⁻¹, ∇L = (−1, −2): full natural gradient {np.round(full, 6).tolist()}, "
+                     f"diagonal {np.round(diagonal, 6).tolist()}, cosine {cosine:.4f}",
+              data={"full": full, "diagonal": diagonal, "cosine": cosine})
+
+    def gap_vs_formula(fisher, g):
+        inverse_gap = np.linalg.inv(fisher) - np.diag(1 / np.diag(fisher))
+        computed = natural_gradient(fisher, g) - diagonal_natural_gradient(np.diag(fisher).copy(), g)
+        return close(computed, inverse_gap @ g, cond=np.linalg.cond(fisher) * max(
+            1.0, (np.linalg.norm(np.linalg.solve(fisher, g)) + np.linalg.norm(g / np.diag(fisher))) / max(
+                np.linalg.norm(inverse_gap @ g), 1e-300)))
+    c.fuzz(gap_vs_formula, spd_matrices(2, cond=1e2), vectors(2, -3, 3),
+           scope="natural_gradient − diagonal_natural_gradient vs (I⁻¹ − diag(I)⁻¹)g, 2×2, cond ≤ 100")
+
+
+uncheckable(SECTION, "Works surprisingly well for some problems.",
+            "an empirical remark that names no problem, baseline or measure, so there is nothing to test")
