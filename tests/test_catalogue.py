@@ -19,6 +19,7 @@ LESSON = Path(__file__).resolve().parents[1].parent / "shared" / "material" / "2
 # The section headings of lesson 24-02, in order: what a claim's source may cite.  Embedded so
 # the battery runs without the lesson; checked against the lesson's text when it is present.
 LESSON_HEADINGS = (
+    "24-02 — Natural Gradient Descent",  # the title, for the lines above the first section
     "Learning Objectives",
     "Core Content",
     "Why Standard Gradient Descent Has a Problem",

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from ngproof.discovery import discover
+from ngproof.discovery import default_catalogue, discover
 
 # One catalogue with every way a claim can end, run once: each test below reads its part.
 MIXED = {
@@ -243,21 +243,21 @@ def test_show_prints_the_claim(write_catalogue, ngproof_cli):
 
 
 def test_packaged_catalogue_found_from_another_directory(ngproof_cli, tmp_path):
-    catalogue = discover()
+    # Pinned to one packaged module, so that others being edited meanwhile cannot make this racy.
+    bernoulli = [c.id for c in discover([default_catalogue() / "05_bernoulli.py"]).claims]
     process = ngproof_cli("list", "--json", cwd=tmp_path)
-    assert process.returncode == (1 if catalogue.load_errors else 0), process.stderr
+    assert process.returncode == (1 if "LOAD ERROR" in process.stderr else 0), process.stderr
     listed = [row["id"] for row in json.loads(process.stdout)]
-    assert listed and listed == [c.id for c in catalogue.claims]
+    assert bernoulli and set(bernoulli) <= set(listed) and len(set(listed)) == len(listed)
 
 
 def test_packaged_catalogue_verifies_from_another_directory(ngproof_cli, tmp_path):
-    catalogue = discover()
     # A lesson erratum that needs no kernel: quick, and its expected outcome is 'refuted'.
     process = ngproof_cli("verify", "-k", "bernoulli.ng-is-sgd-on-log-odds", "--json", "out.json", cwd=tmp_path)
     report = json.loads((tmp_path / "out.json").read_text())
     assert [(c["id"], c["status"], c["outcome"]) for c in report["claims"]] == [
         ("bernoulli.ng-is-sgd-on-log-odds", "refuted", "expected")]
-    assert process.returncode == (1 if catalogue.load_errors else 0)
+    assert process.returncode == (1 if report["load_errors"] else 0)
 
 
 SEEDED = {
