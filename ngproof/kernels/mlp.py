@@ -182,17 +182,42 @@ class MLP:
             deltas.insert(0, back * (local if back.ndim == 2 else local[:, None, :]))
         return deltas
 
+    def _pullback(self, params, inputs, pre, cotangent) -> np.ndarray:
+        parts = []
+        for a, d in zip(inputs, self._backward(params, inputs, pre, cotangent)):
+            parts += [(d.T @ a).ravel(), d.sum(axis=0)]
+        return np.concatenate(parts)
+
     def gradient(self, params, X, y) -> np.ndarray:
         """Gradient of :meth:`loss` by back-propagation, flat in PyTorch order."""
         params = self._params(params)
         X = self._inputs(X)
         inputs, pre = self._forward(params, X)
         y = self._targets(y, X.shape[0])
-        delta = self._output_residual(pre[-1], y) / X.shape[0]
-        parts = []
-        for a, d in zip(inputs, self._backward(params, inputs, pre, delta)):
-            parts += [(d.T @ a).ravel(), d.sum(axis=0)]
-        return np.concatenate(parts)
+        return self._pullback(params, inputs, pre, self._output_residual(pre[-1], y) / X.shape[0])
+
+    def vjp(self, params, X, cotangent) -> np.ndarray:
+        """Reverse-mode product ``Σ_n J_nᵀ c_n`` for ``cotangent`` c of shape (N, K); flat (d,)."""
+        params = self._params(params)
+        X = self._inputs(X)
+        cotangent = as_array(cotangent, "cotangent", ndim=2)
+        if cotangent.shape != (X.shape[0], self.sizes[-1]):
+            raise ValueError(f"cotangent must have shape {(X.shape[0], self.sizes[-1])}, got {cotangent.shape}")
+        inputs, pre = self._forward(params, X)
+        return self._pullback(params, inputs, pre, cotangent)
+
+    def jacobian_gram(self, params, X) -> np.ndarray:
+        """``J Jᵀ`` over all examples and outputs, shape (N, K, N, K), without
+        forming J: per layer ``(δ_n δ_mᵀ)(a_n·a_m + 1)`` (the empirical NTK)."""
+        params = self._params(params)
+        X = self._inputs(X)
+        inputs, _, deltas = self._jacobian_deltas(params, X)
+        n, k = X.shape[0], self.sizes[-1]
+        gram = np.zeros((n, k, n, k), dtype=X.dtype)
+        for a, d in zip(inputs, deltas):
+            flat = d.reshape(n * k, -1)
+            gram += (flat @ flat.T).reshape(n, k, n, k) * (a @ a.T + 1)[:, None, :, None]
+        return gram
 
     def _jacobian_deltas(self, params, X):
         inputs, pre = self._forward(params, X)

@@ -5,7 +5,7 @@ random teacher network of the same shape (seeded).  Methods:
 
 * ``"sgd"``: ``θ ← θ - lr·g``;
 * ``"natural"``: exact damped natural gradient on each mini-batch,
-  ``(F + λI)^{-1} g`` with ``F = BᵀB/N`` (``B_n = (diag π_n - π_nπ_nᵀ)^{1/2} J_n``),
+  ``(F + λI)^{-1} g`` with ``F = BᵀB/N`` (``B_n = P_n J_n``, ``P_nᵀP_n = diag π_n - π_nπ_nᵀ``),
   solved through the (NK × NK) Woodbury system
   ``(F + λI)^{-1} = (I - Bᵀ(NλI + BBᵀ)^{-1}B)/λ`` with :func:`natural_gradient`;
 * ``"kfac"``: per-layer K-FAC with EMA factors, π-damping, the step rescaled
@@ -36,20 +36,23 @@ def synthetic_data(n: int = 2048, seed: int = 0):
     return X, y
 
 
-def _fisher_sqrt(model: MLP, params, X) -> np.ndarray:
-    """(N·K, d) matrix B with ``BᵀB/N`` the exact Fisher on the batch."""
-    J = model.per_sample_jacobians(params, X)
+def _natural_direction(model: MLP, params, X, grad, damping) -> np.ndarray:
+    """Exact ``(F + λI)^{-1} g`` for the batch Fisher ``F = BᵀB/N``, ``B_n = P_n J_n``,
+    ``P_n = diag(√π_n) - √π_n π_nᵀ`` (so ``P_nᵀP_n = diag π_n - π_nπ_nᵀ``), by Woodbury:
+    ``(g - Bᵀ(NλI + BBᵀ)^{-1}Bg)/λ``.  ``BBᵀ`` comes from the Jacobian Gram matrix
+    (:meth:`MLP.jacobian_gram`) and ``Bg``, ``Bᵀu`` from forward/reverse products,
+    so the (NK, d) matrix B is never formed."""
+    n, k = X.shape[0], model.sizes[-1]
     probs = _softmax(model.forward(params, X))
     root = np.sqrt(probs)
-    B = root[:, :, None] * J - root[:, :, None] * np.einsum("nk,nkd->nd", probs, J)[:, None, :]
-    return B.reshape(-1, J.shape[2])
-
-
-def _natural_direction(model, params, X, grad, damping):
-    B = _fisher_sqrt(model, params, X)
-    n = X.shape[0]
-    inner = natural_gradient(B @ B.T, B @ grad, damping=n * damping)
-    return (grad - B.T @ inner) / damping
+    P = np.einsum("nk,kl->nkl", root, np.eye(k)) - root[:, :, None] * probs[:, None, :]
+    gram = model.jacobian_gram(params, X)
+    left = np.matmul(P, gram.reshape(n, k, n * k))  # P_n (J_n J_mᵀ)
+    BBt = np.matmul(left.reshape(n * k, n, k).transpose(1, 0, 2), P.transpose(0, 2, 1))
+    BBt = np.ascontiguousarray(BBt.transpose(1, 0, 2)).reshape(n * k, n * k)  # ... P_mᵀ
+    Bg = np.einsum("nab,nb->na", P, model.jvp(params, X, grad))
+    inner = natural_gradient(BBt, Bg.ravel(), damping=n * damping).reshape(n, k)
+    return (grad - model.vjp(params, X, np.einsum("nba,nb->na", P, inner))) / damping
 
 
 def _layer_gradients(model: MLP, grad) -> list:
@@ -65,7 +68,7 @@ def _curvature(model: MLP, params, X, direction, damping) -> float:
 
 
 def train(method: str, steps: int = 50, lr: float | None = None, damping: float | None = None,
-          batch_size: int = 64, seed: int = 0, n: int = 2048) -> dict:
+          batch_size: int = 64, seed: int = 0, n: int = 2048, max_seconds: float | None = None) -> dict:
     """Train the Worked Example 3 network; return per-step losses and elapsed seconds.
 
     Both second-order methods take ``α·d`` where ``d`` is the (approximate)
@@ -75,6 +78,8 @@ def train(method: str, steps: int = 50, lr: float | None = None, damping: float 
     Returns ``{"method", "losses", "seconds", "damping"}``: the full-data loss
     after each step (index 0 is the initial loss), cumulative wall-clock
     seconds of the updates (loss evaluation excluded), and the damping trace.
+    With ``max_seconds`` the run stops early once the updates have used that
+    much time (the lists are then shorter than ``steps + 1``).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -93,6 +98,8 @@ def train(method: str, steps: int = 50, lr: float | None = None, damping: float 
     seconds, dampings = [0.0], [lm.damping]
     elapsed = 0.0
     for _ in range(steps):
+        if max_seconds is not None and elapsed >= max_seconds:
+            break
         batch = rng.choice(n, batch_size, replace=False)
         Xb, yb = X[batch], y[batch]
         start = time.perf_counter()

@@ -61,3 +61,14 @@ def test_layout_and_empirical_fisher():
         model.loss(params[:-1], X, y)
     with pytest.raises(ValueError, match="y"):
         model.loss(params, X, np.array([0, 5, 1, 0]))
+
+
+def test_vjp_and_jacobian_gram_against_finite_differences():
+    rng = np.random.default_rng(5)
+    model = MLP([3, 4, 2], "tanh")
+    params = model.init_params(1)
+    X = rng.standard_normal((3, 3))
+    J = naive.finite_difference(lambda p: model.forward(p, X), params)  # (N, K, d)
+    c = rng.standard_normal((3, 2))
+    np.testing.assert_allclose(model.vjp(params, X, c), np.einsum("nk,nkd->d", c, J), atol=1e-8)
+    np.testing.assert_allclose(model.jacobian_gram(params, X), np.einsum("nkd,mld->nkml", J, J), atol=1e-8)
