@@ -93,3 +93,39 @@ def test_import_loads_only_numpy_scipy_numba():
             "print(any(m.split('.')[0] in ('sympy', 'hypothesis') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+F32 = np.float32
+A32 = (SPD @ SPD.T + np.eye(2)).astype(F32)
+P32 = P.astype(F32)
+J32 = np.ones((2, 2, 3), dtype=F32)
+FLOAT32_CALLS = {
+    "natural_gradient": lambda: K.natural_gradient(A32, np.ones(2, F32), 0.1),
+    "natural_gradient large": lambda: K.natural_gradient(np.eye(70, dtype=F32), np.ones(70, F32), 0.1),
+    "diagonal_natural_gradient": lambda: K.diagonal_natural_gradient(np.ones(2, F32), np.ones(2, F32)),
+    "bernoulli_natural_gradient": lambda: K.bernoulli_natural_gradient(np.zeros(2, F32), 1),
+    "gaussian_natural_gradient": lambda: K.gaussian_natural_gradient(*(np.ones(2, F32),) * 4)[1],
+    "gaussian_fisher_diagonal": lambda: K.gaussian_fisher_diagonal(np.ones(2, F32)),
+    "categorical_fisher": lambda: K.categorical_fisher(P32),
+    "categorical_natural_gradient": lambda: K.categorical_natural_gradient(P32, P32, 0.1),
+    "softmax_fisher": lambda: K.softmax_fisher(J32, P32),
+    "monte_carlo_fisher": lambda: K.monte_carlo_fisher(J32, P32),
+    "empirical_fisher": lambda: K.empirical_fisher(J32, P32, np.array([0, 1])),
+    "gaussian_output_fisher": lambda: K.gaussian_output_fisher(J32),
+    "tikhonov": lambda: K.tikhonov(A32, 0.1),
+    "pi_damping": lambda: K.pi_damping(A32, A32, 0.1)[0],
+    "kfac_factors": lambda: K.kfac_factors(np.ones((3, 2), F32), np.ones((3, 2), F32))[0],
+    "damped_inverse": lambda: K.damped_inverse(A32, 0.1),
+    "kfac_step": lambda: K.kfac_step(np.eye(3, 2, dtype=F32), np.eye(3, 2, dtype=F32), np.ones((2, 3), F32), 0.1),
+    "kronecker_dense": lambda: K.kronecker_dense(A32, A32),
+    "ema": lambda: K.ema(A32, A32, 0.5),
+    "trust_region_step": lambda: K.trust_region_step(np.ones(2, F32), np.ones(2, F32), 0.1),
+    "cg_natural_gradient": lambda: K.cg_natural_gradient(lambda v: A32 @ v, np.ones(2, F32), tol=1e-5)[0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOAT32_CALLS))
+def test_float32_in_float32_out(name):
+    out = FLOAT32_CALLS[name]()
+    assert out.dtype == np.float32
+    assert np.all(np.isfinite(out))
