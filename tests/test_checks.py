@@ -62,6 +62,8 @@ SIGMA_HALF = 1 / (1 + sp.exp(-sp.Rational(1, 2)))  # 0.62246
     (sp.Rational(1, 8), "0.13", "verified"),  # a tie may be written either way
     (sp.Rational(1, 8), "0.12", "verified"),
     (sp.Rational(1, 8), "0.14", "refuted"),
+    ((sp.atan(2) + sp.atan(sp.Rational(1, 2))) * 2 / sp.pi, "1", "verified"),  # simplify cannot, 50 digits can
+    (sp.Integer(10) ** 45 + 1, "1" + "0" * 45, "refuted"),                      # exact integers stay exact
 ])
 def test_example_compares_at_the_written_precision(c, computed, stated, status):
     c.example("a number", computed, stated)
