@@ -13,14 +13,12 @@ from hypothesis import strategies as st
 from ngproof import claim, close
 from ngproof.kernels import categorical_fisher, categorical_natural_gradient
 from ngproof.strategies import dampings, probability_vectors, vectors
-from ngproof.symbolic.models import limit_parts, softmax, softmax_score
+from ngproof.symbolic.models import COMBINED_NUMERATOR, limit_parts, softmax, softmax_score
 from ngproof.tolerance import SAFETY
 
 SECTION = "Categorical Softmax Classifier"
 FISHER = r"$$I(\mathbf{z}) = \text{diag}(\boldsymbol{\pi}) - \boldsymbol{\pi}\boldsymbol{\pi}^T$$"
 DAMPED = r"$$\tilde{\nabla}\mathbf{z}\mathcal{L} = (I(\mathbf{z}) + \lambda I)^{-1} \nabla\mathbf{z}\mathcal{L}$$"
-# A rational expression is 0 where it is defined when the numerator of its combined form is the zero polynomial.
-NUMERATOR = ("numerator of the combined fraction", lambda e: sp.expand(sp.numer(sp.together(e))))
 
 lam = sp.Symbol("lambda", positive=True)
 p = sp.symbols("p1:4", positive=True)
@@ -75,7 +73,7 @@ def symbolic_fisher(k: int) -> tuple[list, sp.Matrix]:
 def _(c):
     for k in (3, 4):
         pi, expected_outer = symbolic_fisher(k)
-        c.prove(expected_outer, fisher_matrix(pi), rewriters=[NUMERATOR],
+        c.prove(expected_outer, fisher_matrix(pi), rewriters=[COMBINED_NUMERATOR],
                 scope=f"K = {k}, all real logits z (π = softmax(z) in u = e^z), score differentiated")
 
     def kernel_vs_label_sum(k, data):
@@ -145,11 +143,11 @@ def _(c):
        depends_on=("categorical.damped-natural-gradient",), tags=("categorical", "damping", "cost"))
 def _(c):
     d = sp.symbols("d1:4", positive=True)
-    c.prove((sp.diag(*d) - sp.Matrix(p) * sp.Matrix(p).T) * sherman_morrison(p, d, g), sp.Matrix(g), rewriters=[NUMERATOR],
+    c.prove((sp.diag(*d) - sp.Matrix(p) * sp.Matrix(p).T) * sherman_morrison(p, d, g), sp.Matrix(g), rewriters=[COMBINED_NUMERATOR],
             scope="K = 3, any diagonal D ≻ 0 and π with 1 − πᵀD⁻¹π ≠ 0; D = diag(π) + λI is the case used")
     denominator = 1 - sum(pi_i**2 / (pi_i + lam) for pi_i in p)
     positive_form = lam * sum(pi_i / (pi_i + lam) for pi_i in p)
-    c.prove(denominator.subs(ON_SIMPLEX), positive_form.subs(ON_SIMPLEX), rewriters=[NUMERATOR],
+    c.prove(denominator.subs(ON_SIMPLEX), positive_form.subs(ON_SIMPLEX), rewriters=[COMBINED_NUMERATOR],
             scope="K = 3 on the simplex, λ > 0: the denominator is positive, so the formula never divides by 0")
     c.prove_nonnegative(positive_form, scope="λ > 0, π_i > 0")
 
@@ -197,7 +195,7 @@ def _(c):
 def _(c):
     u, pi = softmax(3)
     cross_entropy_gradient = sp.Matrix([-sp.diff(sp.log(pi[0]), ui) * ui for ui in u])
-    c.prove(cross_entropy_gradient, sp.Matrix(pi) - sp.Matrix([1, 0, 0]), rewriters=[NUMERATOR],
+    c.prove(cross_entropy_gradient, sp.Matrix(pi) - sp.Matrix([1, 0, 0]), rewriters=[COMBINED_NUMERATOR],
             scope="K = 3, label y = 1, all logits: so Σ_i ∇_{z_i}CE = Σπ − 1 = 0")
     on_range = {**ON_SIMPLEX, g[2]: -g[0] - g[1]}
     gap = (sherman_morrison(p, [x + lam for x in p], g) - pseudoinverse(p) * sp.Matrix(g)).subs(on_range)

@@ -86,3 +86,7 @@ def limit_parts(expr: sp.Expr, t: sp.Symbol) -> tuple[list[sp.Expr], sp.Expr]:
     numerator, denominator = sp.Poly(numerator, t), sp.Poly(denominator, t)
     k = min(power for (power,) in denominator.monoms())
     return [sp.expand(numerator.coeff_monomial(t**j)) for j in range(k + 1)], sp.factor(denominator.coeff_monomial(t**k))
+
+
+# A rational expression is 0 wherever it is defined when the numerator of its combined form is the zero polynomial.
+COMBINED_NUMERATOR = ("numerator of the combined fraction", lambda e: sp.expand(sp.numer(sp.together(e))))

@@ -3,6 +3,7 @@ import numpy as np
 import sympy as sp
 
 from ngproof.symbolic.models import (
+    COMBINED_NUMERATOR,
     d_logit,
     gaussian_expectation,
     general,
@@ -63,3 +64,10 @@ def test_limit_parts_sees_through_a_common_factor():
         assert all(c == 0 for c in low[:-1]) and sp.cancel(low[-1] / lead - a) == 0
     low, lead = limit_parts(1 / t, t)
     assert low == [1, 0] and lead == 1
+
+
+def test_combined_numerator_decides_rational_identities():
+    x, y = sp.symbols("x y", positive=True)
+    name, rewrite = COMBINED_NUMERATOR
+    assert rewrite(1 / x + 1 / y - (x + y) / (x * y)) == 0
+    assert rewrite(1 / x - 1 / y) != 0

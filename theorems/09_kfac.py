@@ -1,0 +1,363 @@
+"""Practical Approximations: K-FAC (Kronecker-Factored Approximate Curvature).
+
+Conventions.  A dense layer s = W a (+ b) with W of shape (n_out, n_in).  The
+per-example gradient of W is g aᵀ (g = ∂ℓ/∂s), so with the column-major vec
+its score is vec(g aᵀ) = a ⊗ g and the Fisher block is E[(a aᵀ) ⊗ (g gᵀ)];
+K-FAC replaces it by A ⊗ G = E[a aᵀ] ⊗ E[g gᵀ].  PyTorch's row-major flatten
+gives the same matrices as G ⊗ A.  The lesson's layers have no bias; the MLP
+kernel always has one (a trailing ones entry of a), which changes nothing here.
+"""
+import numpy as np
+import sympy as sp
+from hypothesis import assume
+from hypothesis import strategies as st
+from sympy.matrices.expressions.kronecker import KroneckerProduct, combine_kronecker
+
+from ngproof import claim, close, uncheckable
+from ngproof.kernels import (
+    MLP,
+    damped_inverse,
+    ema,
+    kfac_factors,
+    kfac_precondition,
+    kfac_solve,
+    kfac_step,
+    kronecker_dense,
+    pi_damping,
+)
+from ngproof.strategies import dampings, spd_matrices, vectors
+from ngproof.symbolic.models import COMBINED_NUMERATOR, general, kron, row_vec, vec
+
+SECTION = "K-FAC (Kronecker-Factored Approximate Curvature)"
+FACTORISATION = r"$$I_\ell \approx A_{\ell-1} \otimes G_\ell$$"
+INVERSE = r"Since $(A \otimes G)^{-1} = A^{-1} \otimes G^{-1}$"
+COST = r"This reduces the inversion cost from $O(d^3)$ to $O(d^{3/2})$ per layer."
+n_in, n_out, d = sp.symbols("n_in n_out d", positive=True)
+
+
+def softmax_rows(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def linear_logits(sizes, params: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Logits of a deep linear network with biases, parameters in PyTorch order (W row-major, then b)."""
+    start, a = 0, x
+    for inp, out in zip(sizes[:-1], sizes[1:]):
+        W = params[start:start + out * inp].reshape(out, inp)
+        b = params[start + out * inp:start + out * inp + out]
+        a, start = W @ a + b, start + out * inp + out
+    return a
+
+
+def exact_layer_fisher(sizes, params, X, layer):
+    """The Fisher block of one layer, from Jacobians by central differences with step 1.
+
+    The logits of a deep linear network are affine in each layer's parameters, so
+    the difference quotient is the Jacobian exactly (up to rounding).  Returns the
+    block and the conditioning of the differences (|z±| against |z+ − z−|).
+    """
+    offsets = np.cumsum([0] + [i * o + o for i, o in zip(sizes[:-1], sizes[1:])])
+    columns = range(offsets[layer], offsets[layer + 1])
+    block, size, scale = 0.0, 0.0, 0.0
+    for x in X:
+        plus, minus = [], []
+        for j in columns:
+            step = np.zeros_like(params)
+            step[j] = 1.0
+            plus.append(linear_logits(sizes, params + step, x))
+            minus.append(linear_logits(sizes, params - step, x))
+        jac = (np.array(plus) - np.array(minus)).T / 2
+        pi = softmax_rows(linear_logits(sizes, params, x))
+        block = block + jac.T @ (np.diag(pi) - np.outer(pi, pi)) @ jac
+        size = max(size, np.abs(plus).max(), np.abs(minus).max())
+        scale = max(scale, np.linalg.norm(jac) / np.sqrt(jac.size))
+    return block / len(X), 2 * size / scale
+
+
+def layer_slice(model: MLP, layer: int) -> slice:
+    start = sum(o * i + o for o, i in model.shapes[:layer])
+    out, inp = model.shapes[layer]
+    return slice(start, start + out * inp + out)
+
+
+def batches(n: int, width: int):
+    return st.lists(vectors(width, -2, 2), min_size=n, max_size=n).map(np.array)
+
+
+@claim("kfac.factorisation",
+       title="The Fisher block of a layer factorises as A ⊗ G",
+       statement=r"I_\ell = \mathbb{E}[a a^T \otimes g g^T] \approx \mathbb{E}[a a^T] \otimes \mathbb{E}[g g^T] = A_{\ell-1}\otimes G_\ell",
+       source=(SECTION, FACTORISATION), expect="holds-if",
+       condition="exact when the layer input a and the pre-activation gradient g are independent — in particular "
+                 "for a single input with the expectation over the model's labels — and with the column-major vec "
+                 "of W (row-major: G ⊗ A); over a batch of inputs it is an approximation with no stated error bound",
+       tags=("kfac", "erratum"))
+def _(c):
+    # Output layer z = W a, K = 2, two inputs a₁ = e₁, a₂ = e₂, W = [[0, 0], [0, log 4]]: π₁ = (½, ½), π₂ = (⅕, ⅘).
+    a1, a2 = sp.Matrix([1, 0]), sp.Matrix([0, 1])
+    lambdas = [sp.Matrix([[q * (1 - q), -q * (1 - q)], [-q * (1 - q), q * (1 - q)]]) for q in (sp.Rational(1, 2), sp.Rational(1, 5))]
+    fisher = (kron(a1 * a1.T, lambdas[0]) + kron(a2 * a2.T, lambdas[1])) / 2
+    kfac = kron((a1 * a1.T + a2 * a2.T) / 2, (lambdas[0] + lambdas[1]) / 2)
+    c.counterexample({}, fisher, kfac,
+                     detail="softmax output layer, batch a₁ = e₁, a₂ = e₂ with π₁ = (½, ½), π₂ = (⅕, ⅘): the Fisher "
+                            "block is ½ diag(Λ₁, Λ₂) (entries ⅛ and 2/25) but A ⊗ G = ½ I ⊗ ½(Λ₁ + Λ₂) (entries 41/400)")
+
+    sizes = [3, 3, 3]
+    model = MLP(sizes, activation="linear")
+    params = model.init_params(seed=3)
+    X = c.rng.standard_normal((3, 3))
+    exact, _ = exact_layer_fisher(sizes, params, X, 0)
+    block = layer_slice(model, 0)
+    gap = np.linalg.norm(model.kfac_dense(params, X)[block, block] - exact) / np.linalg.norm(exact)
+    fisher_error = np.linalg.norm(model.fisher(params, X)[block, block] - exact) / np.linalg.norm(exact)
+    c.observe(gap < 1e-8, detail=f"experiment: deep linear 3→3→3 network, batch of 3 inputs: ‖A⊗G − I_1‖/‖I_1‖ = "
+                                 f"{gap:.3f} for the first layer, while MLP.fisher matches the exact block (by "
+                                 f"differences) to {fisher_error:.1e}",
+              data={"relative_gap": gap, "fisher_error": fisher_error})
+
+
+@claim("kfac.factorisation-exact",
+       title="Corrected: A ⊗ G is the exact Fisher block when a and g are independent, e.g. for one input",
+       statement=r"\mathrm{vec}(g a^T) = a\otimes g,\quad (a\otimes g)(a\otimes g)^T = aa^T\otimes gg^T,\quad "
+                 r"a \perp g \Rightarrow \mathbb{E}[aa^T\otimes gg^T] = \mathbb{E}[aa^T]\otimes\mathbb{E}[gg^T]",
+       source=(SECTION, FACTORISATION), corrects="kfac.factorisation", depends_on=("kfac.vec-convention",),
+       tags=("kfac", "correction"))
+def _(c):
+    a = general(3, 1, "a")
+    g = general(2, 1, "g")
+    c.prove(vec(g * a.T), kron(a, g), scope="n_in = 3, n_out = 2, symbolic entries: the score of vec W")
+    c.prove((kron(a, g) * kron(a, g).T), kron(a * a.T, g * g.T), scope="n_in = 3, n_out = 2, symbolic entries")
+    # a and g independent, each on two values: E over the product distribution.
+    p, q = sp.symbols("p q", positive=True)
+    a_values, g_values = (general(2, 1, "x"), general(2, 1, "y")), (general(2, 1, "u"), general(2, 1, "v"))
+    a_weights, g_weights = (p, 1 - p), (q, 1 - q)
+    joint = sum((wa * wg * kron(av * av.T, gv * gv.T) for av, wa in zip(a_values, a_weights)
+                 for gv, wg in zip(g_values, g_weights)), sp.zeros(4, 4))
+    factored = kron(sum((w * v * v.T for v, w in zip(a_values, a_weights)), sp.zeros(2, 2)),
+                    sum((w * v * v.T for v, w in zip(g_values, g_weights)), sp.zeros(2, 2)))
+    c.prove(joint, factored, scope="a ⊥ g, each two-valued in R² with symbolic values and weights")
+
+    sizes = [3, 4, 2]
+    model = MLP(sizes, activation="linear")
+
+    def one_input(x, seed):
+        params = model.init_params(seed) * 2
+        kfac = model.kfac_dense(params, x[None, :])
+        fisher = model.fisher(params, x[None, :])
+        out = []
+        for layer in range(2):
+            exact, cond = exact_layer_fisher(sizes, params, x[None, :], layer)
+            block = layer_slice(model, layer)
+            out += [close(kfac[block, block], exact, cond=cond, what=f"MLP.kfac_dense layer {layer + 1}"),
+                    close(fisher[block, block], exact, cond=cond, what=f"MLP.fisher layer {layer + 1}")]
+        return out
+    c.fuzz(one_input, vectors(3, -2, 2), st.integers(0, 10**6), max_examples=10,
+           scope="deep linear 3→4→2 network, one input: K-FAC blocks vs the exact Fisher from numpy central "
+                 "differences (exact: logits are affine in each layer); 10 cases (MLP checks are slower)")
+
+
+@claim("kfac.kronecker-inverse",
+       title="Kronecker inverse identity (A ⊗ G)⁻¹ = A⁻¹ ⊗ G⁻¹",
+       statement=r"(A\otimes G)^{-1} = A^{-1}\otimes G^{-1}",
+       source=(SECTION, INVERSE), tags=("kfac", "kronecker"))
+def _(c):
+    A, B, G, H = (general(2, 2, name) for name in "abgh")
+    c.prove(kron(A, G) * kron(B, H), kron(A * B, G * H), scope="2×2 ⊗ 2×2, symbolic entries: the mixed-product property")
+    c.prove(kron(A, G) * kron(A.adjugate() / A.det(), G.adjugate() / G.det()), sp.eye(4), rewriters=[COMBINED_NUMERATOR],
+            scope="2×2 ⊗ 2×2, symbolic entries, det A ≠ 0 ≠ det G")
+    n, m = sp.symbols("n m", integer=True, positive=True)
+    An, Gm = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("G", m, m)
+    c.prove(KroneckerProduct(An, Gm) * KroneckerProduct(An.I, Gm.I), sp.Identity(n * m),
+            rewriters=[("mixed-product rule (combine_kronecker)", lambda e: combine_kronecker(e).doit())],
+            scope="all n, m: abstract matrices, A and G invertible (hypothesis)")
+
+    def inverse_of_kron(A, G, method):
+        expected = np.linalg.inv(np.kron(A, G))
+        return [close(damped_inverse(A, 0.0, method=method), np.linalg.inv(A), cond=np.linalg.cond(A), what="A⁻¹"),
+                close(kronecker_dense(damped_inverse(A, 0.0, method=method), damped_inverse(G, 0.0, method=method)),
+                      expected, cond=np.linalg.cond(A) * np.linalg.cond(G), what="A⁻¹ ⊗ G⁻¹")]
+    c.fuzz(inverse_of_kron, spd_matrices(3, cond=1e3), spd_matrices(2, cond=1e3), st.sampled_from(["cholesky", "eigh"]),
+           scope="damped_inverse (λ = 0) and kronecker_dense vs np.linalg.inv(np.kron(A, G)), 3×3 ⊗ 2×2, cond ≤ 1e3")
+
+
+@claim("kfac.vec-convention",
+       title="The vec convention: vec(G V A) = (Aᵀ ⊗ G) vec V column-major; the row-major flatten gives G ⊗ Aᵀ",
+       statement=r"\mathrm{vec}(GVA) = (A^T\otimes G)\,\mathrm{vec}(V),\ \ \mathrm{rvec}(GVA) = (G\otimes A^T)\,\mathrm{rvec}(V)"
+                 r"\ \Rightarrow\ (A\otimes G)^{-1}\mathrm{vec}(V) = \mathrm{vec}(G^{-1}VA^{-1})",
+       source=(SECTION, FACTORISATION), depends_on=("kfac.kronecker-inverse",), tags=("kfac", "kronecker"))
+def _(c):
+    G, V, A = general(2, 2, "g"), general(2, 3, "v"), general(3, 3, "a")
+    c.prove(vec(G * V * A), kron(A.T, G) * vec(V), scope="G 2×2, V 2×3, A 3×3, symbolic entries (column-major vec)")
+    c.prove(row_vec(G * V * A), kron(G, A.T) * row_vec(V), scope="G 2×2, V 2×3, A 3×3, symbolic entries (row-major)")
+
+    def preconditioning(A, G, V):
+        cond = np.linalg.cond(A) * np.linalg.cond(G)
+        computed = kfac_precondition(V, np.linalg.inv(A), np.linalg.inv(G))
+        column = np.linalg.solve(np.kron(A, G), V.flatten(order="F")).reshape(V.shape, order="F")
+        row = np.linalg.solve(np.kron(G, A), V.flatten()).reshape(V.shape)
+        return [close(kronecker_dense(A, G, vec="column"), np.kron(A, G), what="column: A ⊗ G"),
+                close(kronecker_dense(A, G, vec="row"), np.kron(G, A), what="row: G ⊗ A"),
+                close(computed, column, cond=cond, what="G⁻¹VA⁻¹ = (A⊗G)⁻¹ vec V"),
+                close(computed, row, cond=cond, what="G⁻¹VA⁻¹ = (G⊗A)⁻¹ rvec V")]
+    c.fuzz(preconditioning, spd_matrices(3, cond=1e2), spd_matrices(2, cond=1e2),
+           st.lists(vectors(3), min_size=2, max_size=2).map(np.array),
+           scope="kronecker_dense vs np.kron; kfac_precondition vs np.linalg.solve with the dense Kronecker, 3×3 ⊗ 2×2")
+
+
+@claim("kfac.two-small-matrices",
+       title="A 1000×1000 layer: two 1000×1000 factors instead of a 10⁶×10⁶ Fisher",
+       statement=r"n_{in} = n_{out} = 1000:\ d = 10^6,\ A, G \in \mathbb{R}^{1000\times1000}",
+       source=(SECTION, r"we only need to invert two much smaller matrices (e.g., $1000 \times 1000$ instead of "
+                        r"$10^6 \times 10^6$)"),
+       depends_on=("kfac.kronecker-inverse",), tags=("kfac", "cost"))
+def _(c):
+    c.example("parameters of a bias-free 1000 → 1000 layer (the Fisher's side)", 1000 * 1000, "1e6")
+    c.example("side of each factor, √d for a square layer", sp.sqrt(10**6), "1000")
+
+    def shapes(n_input, n_output, data):
+        a = data.draw(batches(4, n_input))
+        g = data.draw(batches(4, n_output))
+        A, G = kfac_factors(a, g, bias=False)
+        return [close(np.array(A.shape, float), np.array([n_input, n_input], float), what="A is n_in × n_in"),
+                close(np.array(G.shape, float), np.array([n_output, n_output], float), what="G is n_out × n_out"),
+                close(kronecker_dense(A, G).shape[0], float(n_input * n_output), what="A ⊗ G is d × d")]
+    c.fuzz(shapes, st.integers(1, 5), st.integers(1, 5), st.data(),
+           scope="kfac_factors shapes for bias-free layers up to 5 × 5")
+
+
+@claim("kfac.cost-d-three-halves",
+       title="K-FAC reduces the per-layer inversion cost from O(d³) to O(d^{3/2})",
+       statement=r"n_{in}^3 + n_{out}^3 = O(d^{3/2}),\quad d = n_{in} n_{out}",
+       source=(SECTION, COST), expect="holds-if",
+       condition="the layer is (close to) square, n_in = n_out = √d; in general the two inversions cost "
+                 "O(n_in³ + n_out³), which is Θ(d³) for a layer with a fixed number of outputs",
+       tags=("kfac", "cost", "erratum"))
+def _(c):
+    cost = n_in**3 + n_out**3
+    c.counterexample({n_in: 50, n_out: 10}, cost, (n_in * n_out) ** sp.Rational(3, 2),
+                     detail="Worked Example 3's 10 × 50 layer: d = 500, d^{3/2} ≈ 11,180 but 50³ + 10³ = 126,000 (11.3×)")
+    c.counterexample({n_in: 10**5, n_out: 10}, cost / (n_in * n_out) ** sp.Rational(3, 2), 1,
+                     detail="a 10⁵ → 10 layer: d = 10⁶, d^{3/2} = 10⁹ but n_in³ = 10¹⁵: the ratio is ≈ 10⁶ and grows "
+                            "without bound, so no constant makes n_in³ + n_out³ = O(d^{3/2})")
+    c.prove(sp.expand(cost / (n_in * n_out) ** sp.Rational(3, 2) - (n_in / n_out) ** sp.Rational(3, 2)),
+            sp.expand(n_out ** sp.Rational(3, 2) / n_in ** sp.Rational(3, 2)),
+            scope="all n_in, n_out > 0: the ratio exceeds (n_in/n_out)^{3/2}, unbounded at fixed n_out")
+
+
+@claim("kfac.cost-factors",
+       title="Corrected: the factor inversions cost n_in³ + n_out³ ≥ 2 d^{3/2}, equality exactly for square layers",
+       statement=r"n_{in}^3 + n_{out}^3 - 2 d^{3/2} = (n_{in}^{3/2} - n_{out}^{3/2})^2 \ge 0,\quad "
+                 r"n_{in} = n_{out} = \sqrt d \Rightarrow n_{in}^3 + n_{out}^3 = 2 d^{3/2}",
+       source=(SECTION, COST), corrects="kfac.cost-d-three-halves", tags=("kfac", "cost", "correction"))
+def _(c):
+    gap = n_in**3 + n_out**3 - 2 * (n_in * n_out) ** sp.Rational(3, 2)
+    square = (n_in ** sp.Rational(3, 2) - n_out ** sp.Rational(3, 2)) ** 2
+    c.prove(gap, square, scope="all n_in, n_out > 0")
+    c.prove_nonnegative(square, scope="all n_in, n_out > 0")
+    c.prove(2 * sp.sqrt(d) ** 3, 2 * d ** sp.Rational(3, 2), scope="square layers n_in = n_out = √d, all d > 0")
+
+
+@claim("kfac.factors-are-covariances",
+       title="A is the activation covariance and G the pre-activation gradient covariance",
+       statement=r"A_{\ell-1} = \mathbb{E}[a a^T] = \mathrm{Cov}(a),\quad G_\ell = \mathbb{E}[g g^T] = \mathrm{Cov}(g)",
+       source=(SECTION, r"(activation covariance)"), expect="holds-if",
+       condition="the activations have mean zero (E[aaᵀ] = Cov(a) + E[a]E[a]ᵀ; a ReLU output or the bias's constant "
+                 "1 never has); for G, the labels are drawn from the model, so that E[g] = 0",
+       tags=("kfac", "erratum"))
+def _(c):
+    x = sp.Symbol("x", real=True)
+    second_moment = (x.subs(x, 1) ** 2 + x.subs(x, 3) ** 2) / 2
+    variance = ((1 - 2) ** 2 + (3 - 2) ** 2) / sp.Integer(2)
+    c.counterexample({}, second_moment, variance, detail="a scalar activation equal to 1 or 3 with probability ½: "
+                                                          "E[a²] = 5 but Var(a) = 1")
+    model = MLP([4, 6, 3], activation="relu")
+    params = model.init_params(seed=1)
+    X = c.rng.standard_normal((200, 4))
+    A = model.kfac_factors(params, X)[1][0][:6, :6]
+    hidden = np.maximum(X @ model.unflatten(params)[0][0].T + model.unflatten(params)[0][1], 0)
+    gap = np.linalg.norm(A - np.cov(hidden.T, bias=True)) / np.linalg.norm(A)
+    c.observe(gap < 1e-8, detail=f"experiment: ReLU 4→6→3 network, 200 Gaussian inputs: the second layer's A differs "
+                                 f"from the covariance of its inputs by {gap:.2f} (relative, Frobenius)",
+              data={"relative_gap": gap})
+
+
+@claim("kfac.factors-second-moments",
+       title="Corrected: A and G are uncentred second moments; G is a covariance under the model's labels",
+       statement=r"\mathbb{E}[aa^T] = \mathrm{Cov}(a) + \mathbb{E}[a]\mathbb{E}[a]^T,\quad "
+                 r"\mathbb{E}_{y\sim\pi}[\boldsymbol\pi - e_y] = 0",
+       source=(SECTION, r"(activation covariance)"), corrects="kfac.factors-are-covariances",
+       depends_on=("categorical.fisher",), tags=("kfac", "correction"))
+def _(c):
+    values = [general(2, 1, f"a{i}") for i in range(3)]
+    w = sp.symbols("w1:3", positive=True)
+    weights = (w[0], w[1], 1 - w[0] - w[1])
+    mean = sum((wi * v for wi, v in zip(weights, values)), sp.zeros(2, 1))
+    second = sum((wi * v * v.T for wi, v in zip(weights, values)), sp.zeros(2, 2))
+    covariance = sum((wi * (v - mean) * (v - mean).T for wi, v in zip(weights, values)), sp.zeros(2, 2))
+    c.prove(second, covariance + mean * mean.T, scope="a in R² on three symbolic values with symbolic weights")
+    p = sp.symbols("p1:3", positive=True)
+    pi = sp.Matrix([p[0], p[1], 1 - p[0] - p[1]])
+    c.prove(sum((pi[y] * (pi - sp.eye(3)[:, y]) for y in range(3)), sp.zeros(3, 1)), sp.zeros(3, 1),
+            scope="K = 3, every π: the output gradient π − e_y has mean 0 under y ~ π, so G = Cov(g) there")
+
+    def factors_vs_numpy(a, g, bias, decay):
+        ones = np.ones((a.shape[0], 1))
+        augmented = np.hstack([a, ones]) if bias else a
+        A, G = kfac_factors(a, g, bias=bias)
+        A_expected = np.einsum("bi,bj->ij", augmented, augmented) / a.shape[0]
+        return [close(A, A_expected, what="A"), close(G, np.einsum("bi,bj->ij", g, g) / g.shape[0], what="G"),
+                close(ema(A, np.eye(A.shape[0]), decay), decay * A_expected + (1 - decay) * np.eye(A.shape[0]),
+                      what="ema of A")]
+    c.fuzz(factors_vs_numpy, batches(5, 3), batches(5, 2), st.booleans(), st.floats(0, 1),
+           scope="kfac_factors and ema vs numpy einsum second moments, batch 5, n_in = 3, n_out = 2")
+
+    model = MLP([3, 4, 3], activation="tanh")
+    params = model.init_params(seed=2)
+    X = c.rng.standard_normal((6, 3))
+    pi = softmax_rows(model.forward(params, X))
+    expected = np.mean([np.diag(row) - np.outer(row, row) for row in pi], axis=0)
+    c.fuzz(lambda _: close(model.kfac_factors(params, X)[1][1], expected, what="G of the output layer"), st.just(0),
+           max_examples=1, scope="MLP.kfac_factors: output-layer G = mean of diag π − ππᵀ (one fixed network)")
+
+
+@claim("kfac.damped-factors",
+       title="With damping, the two small inversions use factored damping: (A + π√λI) ⊗ (G + √λ/π I)",
+       statement=r"(A+\pi\sqrt\lambda I)\otimes(G+\tfrac{\sqrt\lambda}{\pi}I) = A\otimes G + \lambda I + "
+                 r"\pi\sqrt\lambda\, I\otimes G + \tfrac{\sqrt\lambda}{\pi} A\otimes I",
+       source=(SECTION, "we only need to invert two much smaller matrices"),
+       depends_on=("kfac.kronecker-inverse", "kfac.vec-convention"), tags=("kfac", "damping"))
+def _(c):
+    A, G = general(2, 2, "a"), general(2, 2, "g")
+    lam, pi = sp.symbols("lambda pi", positive=True)
+    root = sp.sqrt(lam)
+    eye = sp.eye(2)
+    c.prove(kron(A + pi * root * eye, G + root / pi * eye),
+            kron(A, G) + lam * sp.eye(4) + pi * root * kron(eye, G) + root / pi * kron(A, eye),
+            scope="2×2 ⊗ 2×2, symbolic entries, λ, π > 0: Tikhonov λI plus two cross terms")
+
+    def step_vs_dense(a, g, V, damping, bias):
+        ones = np.ones((a.shape[0], 1))
+        augmented = np.hstack([a, ones]) if bias else a
+        A = augmented.T @ augmented / a.shape[0]
+        G = g.T @ g / g.shape[0]
+        assume(np.trace(G) > 1e-3)  # π = 1 by convention when a trace is 0; keep to the formula's domain
+        scale = np.sqrt((np.trace(A) / A.shape[0]) / (np.trace(G) / G.shape[0]))
+        A_d = A + scale * np.sqrt(damping) * np.eye(A.shape[0])
+        G_d = G + np.sqrt(damping) / scale * np.eye(G.shape[0])
+        V = V[:, :A.shape[0]]
+        expected = np.linalg.solve(np.kron(A_d, G_d), V.flatten(order="F")).reshape(V.shape, order="F")
+        cond = np.linalg.cond(A_d) * np.linalg.cond(G_d)
+        A_k, G_k, pi_k = pi_damping(A, G, damping)
+        return [close(A_k, A_d, what="π-damped A"), close(G_k, G_d, what="π-damped G"), close(pi_k, scale, what="π"),
+                close(kfac_solve(A, G, V, damping), expected, cond=cond, what="kfac_solve"),
+                close(kfac_step(a, g, V, damping, bias=bias), expected, cond=cond, what="kfac_step")]
+    c.fuzz(step_vs_dense, batches(6, 3), batches(6, 2), st.lists(vectors(4), min_size=2, max_size=2).map(np.array),
+           dampings(1e-3, 1e1), st.booleans(),
+           scope="pi_damping, kfac_solve, kfac_step vs numpy factors and np.linalg.solve with the dense Kronecker, "
+                 "batch 6, 3 (+1) inputs, 2 outputs")
+
+
+uncheckable(SECTION, "K-FAC is the most successful practical natural gradient method for deep learning, used in "
+                     "large-scale applications including reinforcement learning and Bayesian neural networks.",
+            "a judgement of the literature (\"most successful\") and a list of applications, with no measure to check")
