@@ -23,7 +23,7 @@ uncheckable(OBJECTIVES, "- Explain why natural gradient is invariant to reparame
        title="The closed-form natural gradients of the Bernoulli, Gaussian and categorical models are I⁻¹∇L",
        statement=r"\tilde\nabla\mathcal{L} = (I + \lambda\mathbb{1})^{-1}\nabla\mathcal{L}\ \text{for the Bernoulli, mean-field Gaussian and categorical Fishers}",
        source=(OBJECTIVES, "- Compute natural gradients for simple models (Bernoulli, Gaussian, categorical)"),
-       tags=("natural-gradient",))
+       depends_on=("bernoulli.natural-gradient", "gaussian.ng-mean", "categorical.damped-natural-gradient"), tags=("natural-gradient",))
 def _(c):
     def closed_forms_vs_dense_solve(theta, label, mu, sigma, grads, probs, damping):
         p, q = 1 / (1 + np.exp(-theta)), 1 / (1 + np.exp(theta))
@@ -38,8 +38,8 @@ def _(c):
     c.fuzz(closed_forms_vs_dense_solve, reals(-8, 8), st.sampled_from([0.0, 1.0]), reals(-5, 5), reals(0.1, 10),
            vectors(3, -2, 2), probability_vectors(3), dampings(1e-3, 10),
            scope="bernoulli_natural_gradient, gaussian_natural_gradient (σ) and categorical_natural_gradient (damped) "
-                 "vs the dense solve (I + λ𝟙)⁻¹∇L with numpy; 12 cases (lowered budget: these kernels spend ~20 ms "
-                 "per call on a tiny input)", max_examples=12)
+                 "vs the dense solve (I + λ𝟙)⁻¹∇L with numpy; 12 cases (lowered budget: seven draws per case)",
+           max_examples=12)
 
 
 uncheckable(OBJECTIVES, "- Understand the connection to Newton's method and how natural gradient differs",

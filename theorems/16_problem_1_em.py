@@ -209,7 +209,7 @@ def _(c):
        title="Corrected: in mean parameters μ = E_{p_θ}[T] the unit natural step lands exactly on μ = E_{p*}[T]",
        statement=r"\mu_{\text{new}} = \mu - I(\mu)^{-1}\nabla_\mu D_{KL}(p^*\|p_\mu) = \mathbb{E}_{p^*}[T(x)]",
        source=(SECTION, r"This matches the EM update in exponential families"),
-       corrects="problem1.unit-step-moment-matching", depends_on=("problem1.natural-gradient",),
+       corrects="problem1.unit-step-moment-matching", depends_on=("problem1.natural-gradient", "reparam.fisher-transform"),
        tags=("exponential-family", "em", "correction"))
 def _(c):
     fisher_p = 1 / p_mean + 1 / (1 - p_mean)

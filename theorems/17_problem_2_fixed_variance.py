@@ -25,7 +25,7 @@ def expectation(f):
        title="Fisher of N(x | θ, 1) is the constant 1",
        statement=r"I(\theta) = \mathbb{E}[(\partial_\theta \log \mathcal{N}(x\mid\theta,1))^2] = 1",
        source=(SECTION, r"Fisher: $I(\theta) = 1$ (constant — see 24-01)."),
-       tags=("gaussian", "fisher"))
+       depends_on=("gaussian.fisher",), tags=("gaussian", "fisher"))
 def _(c):
     score = sp.diff(log_density, theta)
     c.prove(expectation(score ** 2), 1, scope="all real θ; E[s²] integrated over x ~ N(θ, 1)")
@@ -56,7 +56,8 @@ def _(c):
         nat_mu, _ = gaussian_natural_gradient(np.array([t]), np.array([1.0]), np.array([t - m]), np.array([0.0]))
         return close(nat_mu[0], t - m)
     c.fuzz(kernel_vs_gradient, reals(-10, 10), reals(-10, 10),
-           scope="gaussian_natural_gradient kernel's μ part at σ = 1 vs the plain gradient θ − μ")
+           scope="gaussian_natural_gradient kernel's μ part at σ = 1 vs the plain gradient θ − μ; 20 cases "
+                 "(lowered budget)", max_examples=20)
 
 
 @claim("problem2.identity-fisher-no-difference",
@@ -103,7 +104,7 @@ def _(c):
        condition="'flat' is read as: the Fisher matrix is the identity in the coordinates used (θ is an isometric "
                  "coordinate). Zero curvature alone does not suffice: every one-parameter family is flat, yet the "
                  "Bernoulli in its logit has natural gradient ≠ gradient",
-       depends_on=("problem2.natural-gradient-equals-gradient",), tags=("geometry", "erratum"))
+       depends_on=("problem2.natural-gradient-equals-gradient", "bernoulli.natural-gradient"), tags=("geometry", "erratum"))
 def _(c):
     t, y = sp.symbols("theta y", real=True)
     sigma = 1 / (1 + sp.exp(-t))

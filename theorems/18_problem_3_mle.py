@@ -71,7 +71,7 @@ def _(c):
        title="Natural gradient of the NLL: I⁻¹(E_p[s] − s(y)) = I⁻¹∇L",
        statement=r"\tilde\nabla\mathcal{L} = I(\theta)^{-1}(\mathbb{E}_{p(\cdot\mid\theta)}[s] - s(y)) = I(\theta)^{-1}\nabla\mathcal{L}",
        source=(SECTION, r"Natural gradient: $\tilde{\nabla}\mathcal{L} = I^{-1}(\mathbb{E}_p[s] - s(y))$."),
-       depends_on=("problem3.gradient-is-minus-score", "problem3.score-has-mean-zero"),
+       depends_on=("problem3.gradient-is-minus-score", "problem3.score-has-mean-zero", "bernoulli.fisher"),
        tags=("natural-gradient",))
 def _(c):
     expected_score = sigma * bernoulli_score(1) + (1 - sigma) * bernoulli_score(0)
@@ -132,7 +132,7 @@ uniform_fisher = sp.eye(3) / 3 - sp.ones(3, 3) / 9
        expect="holds-if",
        condition="I(θ) is invertible, or damped with λ > 0, or the pseudoinverse is used for a loss whose gradient "
                  "lies in the Fisher's range (true for the model's own negative log-likelihood, not for every loss)",
-       tags=("fixed-points", "erratum"))
+       depends_on=("categorical.pseudoinverse",), tags=("fixed-points", "erratum"))
 def _(c):
     beta = sp.Symbol("beta", positive=True)
     gradient_at_ones = beta * sp.ones(3, 1)       # ∇[−Σ q_k log π_k + β/2‖z‖²] at z = 1, q uniform: π − q + βz
@@ -148,7 +148,7 @@ def _(c):
        title="Corrected: with an invertible or damped Fisher, or for the model's own NLL, fixed points are preserved",
        statement=r"(I + \lambda\mathbb{1})^{-1} g = 0 \iff g = 0\ (\lambda \ge 0,\ I+\lambda\mathbb{1} \succ 0);\quad \mathbb{1}^T(\pi - e_y) = 0 = I(z)\mathbb{1}",
        source=(SECTION, "natural gradient doesn't change the fixed points, only the trajectory"),
-       corrects="problem3.same-fixed-points", tags=("fixed-points", "correction"))
+       corrects="problem3.same-fixed-points", depends_on=("categorical.fisher-rank",), tags=("fixed-points", "correction"))
 def _(c):
     a, b, d, lam = sp.symbols("a b d lambda", positive=True)
     g = sp.Matrix(sp.symbols("g1:3", real=True))
@@ -169,7 +169,8 @@ def _(c):
         return [close(computed, np.linalg.solve(dense, grad), cond=np.linalg.cond(dense)),
                 close(dense @ computed, grad, cond=np.linalg.cond(dense))]
     c.fuzz(damped_kernel_never_vanishes, probability_vectors(5), vectors(5, -3, 3), dampings(1e-3, 10),
-           scope="categorical_natural_gradient kernel vs a dense solve, K = 5, λ ∈ [1e-3, 10]: (F + λI)x = g")
+           scope="categorical_natural_gradient kernel vs a dense solve, K = 5, λ ∈ [1e-3, 10]: (F + λI)x = g; "
+                 "20 cases (lowered budget)", max_examples=20)
 
 
 ybar_value = sp.Rational(9, 10)

@@ -13,7 +13,7 @@ SECTION = "Summary"
        title="Natural gradient preconditions the gradient with the inverse Fisher",
        statement=r"\tilde\nabla\mathcal{L} = I(\theta)^{-1}\nabla\mathcal{L}",
        source=(SECTION, r"Natural gradient preconditions the gradient with the inverse Fisher information matrix: $\tilde{\nabla}\mathcal{L} = I(\theta)^{-1} \nabla\mathcal{L}$"),
-       tags=("natural-gradient",))
+       depends_on=("ng.update-rule",), tags=("natural-gradient",))
 def _(c):
     a, b, d = sp.symbols("a b d", real=True)
     g = sp.Matrix(sp.symbols("g1:3", real=True))
@@ -37,7 +37,7 @@ wasserstein_gaussian = sp.eye(2)
        title="The Fisher metric gives the only geometrically correct direction of steepest descent",
        statement=r"\text{any reparameterization-invariant steepest-descent direction is } -I(\theta)^{-1}\nabla\mathcal{L}",
        source=(SECTION, "giving the only geometrically correct direction of steepest descent"),
-       expect="false", tags=("geometry", "erratum"))
+       expect="false", depends_on=("ng.steepest-per-kl",), tags=("geometry", "erratum"))
 def _(c):
     g = sp.Matrix([1, 1])
     fisher_direction = fisher_gaussian.inv() * g
@@ -56,7 +56,7 @@ def _(c):
        title="Corrected: for the Fisher metric the steepest-descent direction is unique; other intrinsic metrics give others",
        statement=r"(g^T I^{-1} g)(v^T I v) - (g^T v)^2 \ge 0,\ \text{equality iff}\ v \parallel I^{-1}g",
        source=(SECTION, "The Fisher matrix acts as a Riemannian metric measuring KL divergence"),
-       corrects="summary.only-correct-direction", tags=("geometry", "correction"))
+       corrects="summary.only-correct-direction", depends_on=("ng.kl-second-order", "ng.trust-region-minimiser"), tags=("geometry", "correction"))
 def _(c):
     l11, l22 = sp.symbols("l11 l22", positive=True)
     l21 = sp.Symbol("l21", real=True)

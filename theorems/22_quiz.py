@@ -24,7 +24,7 @@ def d_theta(f):
        title="Q1: under φ = g(θ) the gradient transforms as ∇_φL = J⁻ᵀ∇_θL",
        statement=r"\nabla_\phi\mathcal{L} = J^{-T}\nabla_\theta\mathcal{L},\quad J = \partial\phi/\partial\theta",
        source=(SECTION, r"the gradient transforms as $\nabla_\phi\mathcal{L} = J^{-T}\nabla_\theta\mathcal{L}$"),
-       tags=("quiz", "reparameterization"))
+       depends_on=("reparam.gradient-transform",), tags=("quiz", "reparameterization"))
 def _(c):
     phi = sp.Symbol("phi", real=True)
     loss = sp.Function("L")
@@ -49,7 +49,7 @@ def _(c):
        title="Q1: the Euclidean |Δθ|² does not measure distributional distance; the Fisher metric transforms correctly",
        statement=r"\frac{I(p=1/100)}{I(p=1/2)} = \frac{2500}{99};\quad d\phi^T I(\phi)d\phi = d\theta^T I(\theta) d\theta",
        source=(SECTION, r"Natural gradient fixes this by using the Fisher metric $d\theta^T I d\theta$ which transforms correctly."),
-       depends_on=("quiz.q1-gradient-transform",), tags=("quiz", "reparameterization"))
+       depends_on=("quiz.q1-gradient-transform", "reparam.metric-invariance", "gd.euclidean-distance"), tags=("quiz", "reparameterization"))
 def _(c):
     p, dp = sp.symbols("p dp", positive=True)
     fisher_p = 1 / (p * (1 - p))
@@ -101,7 +101,7 @@ def _(c):
        title="Q2: the natural gradient solves the linear problem on the KL ellipsoid",
        statement=r"\arg\min_{\frac12 d\theta^TId\theta\le\epsilon}\nabla\mathcal{L}^Td\theta = -\sqrt{\tfrac{2\epsilon}{g^TI^{-1}g}}\,I^{-1}g",
        source=(SECTION, r"The natural gradient solves $\min_{d\theta} \nabla\mathcal{L}^T d\theta$ subject to $\frac{1}{2}d\theta^T I d\theta \leq \epsilon$."),
-       tags=("quiz", "derivation"))
+       depends_on=("ng.trust-region-minimiser", "ng.lagrangian-stationarity"), tags=("quiz", "derivation"))
 def _(c):
     a, d, eps = sp.symbols("a d epsilon", positive=True)
     g = sp.Matrix(sp.symbols("g1:3", real=True))
@@ -119,7 +119,7 @@ def _(c):
        title="Q2: option A (minimise the second-order Taylor model) is Newton's step −H⁻¹∇L",
        statement=r"\arg\min_d\ g^Td + \tfrac12 d^THd = -H^{-1}g\quad(H \succ 0)",
        source=(SECTION, "Option A describes Newton's method (which uses the Hessian, not the Fisher)."),
-       tags=("quiz", "newton"))
+       depends_on=("newton.what-it-optimises",), tags=("quiz", "newton"))
 def _(c):
     a, b, e = sp.symbols("a b e", real=True)
     H = sp.Matrix([[a, b], [b, e]])
@@ -189,7 +189,7 @@ def _(c):
        title="Q3: Hessian and Fisher coincide ONLY for a well-specified model with NLL loss, asymptotically (Bartlett)",
        statement=r"\nabla^2\mathcal{L}_{\text{NLL}} = I(\theta) \implies \text{well-specified and } n \to \infty",
        source=(SECTION, "They coincide ONLY when the model is well-specified and the loss is the negative log-likelihood"),
-       expect="false", depends_on=("quiz.q2-option-a-canonical-case",), tags=("quiz", "bartlett", "erratum"))
+       expect="false", depends_on=("quiz.q2-option-a-canonical-case", "newton.coincide-exponential-family"), tags=("quiz", "bartlett", "erratum"))
 def _(c):
     y = sp.Symbol("y", real=True)
     nll = -(y * sp.log(sigma_u) + (1 - y) * sp.log(1 - sigma_u))
@@ -207,7 +207,7 @@ def _(c):
        statement=r"-\partial_\theta^2\log\mathcal{N}(y\mid\theta^2,1) = 4\theta^2 - 2(y-\theta^2),\quad \mathbb{E}_{y\sim\mathcal{N}(\theta^2,1)}[\cdot] = 4\theta^2 = I(\theta)",
        source=(SECTION, "in that case, the Hessian and Fisher are asymptotically equal (Bartlett's identity)"),
        corrects="quiz.q3-coincide-only-asymptotically",
-       depends_on=("quiz.q2-option-a-canonical-case", "quiz.q3-fisher-is-minus-expected-hessian"),
+       depends_on=("quiz.q2-option-a-canonical-case", "quiz.q3-fisher-is-minus-expected-hessian", "newton.coincide-exponential-family"),
        tags=("quiz", "bartlett", "correction"))
 def _(c):
     theta, y = sp.symbols("theta y", real=True)
@@ -223,7 +223,7 @@ def _(c):
        title="Q3: the Fisher is always PSD, the Hessian can be indefinite",
        statement=r"v^T\mathbb{E}[ss^T]v = \mathbb{E}[(v^Ts)^2] \ge 0;\quad -\partial_\theta^2\log\mathcal{N}(2\mid\theta^2,1)\big|_{\theta=1/2} = -\tfrac52",
        source=(SECTION, "natural gradient has the advantage of always being PSD"),
-       tags=("quiz", "fisher"))
+       depends_on=("newton.fisher-psd",), tags=("quiz", "fisher"))
 def _(c):
     p = sp.symbols("p1:4", positive=True)
     scores = [sp.Matrix(sp.symbols(f"s{k}_1:3", real=True)) for k in range(3)]
@@ -240,7 +240,7 @@ def _(c):
        title="Q4: for N(μ, σ²) the Fisher of μ is 1/σ², so the natural step for μ is σ² times the gradient",
        statement=r"I_{\mu\mu} = 1/\sigma^2,\quad \tilde\nabla_\mu\mathcal{L} = \sigma^2\nabla_\mu\mathcal{L}",
        source=(SECTION, r"the Fisher information is small ($1/\sigma^2$), so $I^{-1} = \sigma^2$ is large — the update is amplified"),
-       tags=("quiz", "gaussian"))
+       depends_on=("gaussian.ng-mean",), tags=("quiz", "gaussian"))
 def _(c):
     m, x, w = sp.symbols("mu x w", real=True)
     s = sp.Symbol("sigma", positive=True)
@@ -375,7 +375,7 @@ def _(c):
        title="Corrected: as λ → 0 the damped step tends to I⁻¹g (invertible I) or I⁺g (g in the range of a singular I)",
        statement=r"\lim_{\lambda\to0}(I+\lambda\mathbb{1})^{-1}g = I^{+}g\ \text{for}\ g\in\mathrm{range}(I)",
        source=(SECTION, r"As $\lambda \to 0$, we recover pure natural gradient."),
-       corrects="quiz.q6-small-damping-is-natural", tags=("quiz", "damping", "correction"))
+       corrects="quiz.q6-small-damping-is-natural", depends_on=("categorical.damped-limit-on-range",), tags=("quiz", "damping", "correction"))
 def _(c):
     lam = sp.Symbol("lambda", positive=True)
     l1 = sp.Symbol("lambda1", positive=True)
@@ -484,7 +484,7 @@ def _(c):
        title="Q4 answer: a larger σ² (more uncertainty) gives a larger natural update for μ",
        statement=r"\frac{\partial}{\partial\sigma}\big|\sigma^2 g\big| = 2\sigma|g| \ge 0",
        source=(SECTION, "Parameters with higher uncertainty get larger updates (more aggressive)"),
-       depends_on=("quiz.q4-variance-scaling",), tags=("quiz", "gaussian"))
+       depends_on=("quiz.q4-variance-scaling", "gaussian.high-uncertainty-larger-updates"), tags=("quiz", "gaussian"))
 def _(c):
     s = sp.Symbol("sigma", positive=True)
     g = sp.Symbol("g", real=True)
@@ -505,8 +505,7 @@ def _(c):
         nat_mu, _ = gaussian_natural_gradient(np.array([mu]), np.array([sigma]), np.array([grad]), np.array([0.0]))
         return close(nat_mu[0], sigma ** 2 * grad)
     c.fuzz(kernel_vs_formula, reals(-5, 5), reals(0.01, 100), reals(-10, 10), max_examples=15,
-           scope="gaussian_natural_gradient kernel's μ part vs σ²g, σ ∈ [0.01, 100]; 15 cases (lowered budget: "
-                 "~20 ms per kernel call)")
+           scope="gaussian_natural_gradient kernel's μ part vs σ²g, σ ∈ [0.01, 100]; 15 cases (lowered budget)")
 
 
 @claim("quiz.q5-answer",
@@ -574,7 +573,7 @@ def _(c):
        title="Q6: the Fisher can be singular (softmax logits) or ill-conditioned, and then its inverse blows up",
        statement=r"\det(\mathrm{diag}\,\pi - \pi\pi^T) = 0,\quad \|(\mathrm{diag}(1,\epsilon))^{-1}\| = 1/\epsilon",
        source=(SECTION, r"The Fisher can be ill-conditioned (eigenvalues near zero) or even singular, causing $I^{-1}$ to blow up."),
-       tags=("quiz", "damping"))
+       depends_on=("categorical.fisher-rank",), tags=("quiz", "damping"))
 def _(c):
     p = sp.symbols("p1:3", positive=True)
     probs = sp.Matrix([p[0], p[1], 1 - p[0] - p[1]])

@@ -66,7 +66,7 @@ def _(c):
        title="Pitfall 1: the Fisher is always PSD while the loss Hessian can be indefinite",
        statement=r"I \succeq 0;\quad \nabla^2[-\log\sigma(\theta_1\theta_2)]_{\theta=0} = \begin{pmatrix}0&-\frac12\\-\frac12&0\end{pmatrix}",
        source=(SECTION, "The natural gradient has the crucial advantage of always being PSD, while the Hessian can be indefinite."),
-       depends_on=("quiz.q3-fisher-always-psd",), tags=("pitfall", "fisher"))
+       depends_on=("quiz.q3-fisher-always-psd", "newton.fisher-psd", "newton.hessian-indefinite"), tags=("pitfall", "fisher"))
 def _(c):
     t1, t2 = sp.symbols("theta1 theta2", real=True)
     nll = sp.log(1 + sp.exp(-t1 * t2))              # −log σ(θ₁θ₂), a two-layer scalar linear network, label 1
@@ -96,7 +96,7 @@ def _(c):
        title="Pitfall 2: the mini-batch Fisher is singular whenever d > N(K − 1)",
        statement=r"\mathrm{rank}\Big(\tfrac1N\sum_{n=1}^N J_n^T(\mathrm{diag}\,\pi_n - \pi_n\pi_n^T)J_n\Big) \le N(K-1)",
        source=(SECTION, r"The Fisher matrix $I(\theta)$ is often ill-conditioned or singular."),
-       tags=("pitfall", "damping"))
+       depends_on=("categorical.fisher-rank",), tags=("pitfall", "damping"))
 def _(c):
     p = sp.symbols("p1:3", positive=True)
     probs = sp.Matrix([p[0], p[1], 1 - p[0] - p[1]])
@@ -221,14 +221,18 @@ def _(c):
     budget = runs["natural"]["seconds"][-1]
     sgd_within_budget = long_sgd["losses"][int(np.searchsorted(long_sgd["seconds"], budget, side="right")) - 1]
     faster_per_step = final["natural"] < final["sgd"] and final["kfac"] < final["sgd"]
-    costlier = per_step["natural"] > 10 * per_step["sgd"] and per_step["kfac"] > 10 * per_step["sgd"]
+    # "much more expensive" names no factor; timings move with machine load, so ask for a clear 3× and report the ratio
+    ratios = {m: per_step[m] / per_step["sgd"] for m in ("natural", "kfac")}
+    costlier = min(ratios.values()) > 3
     c.observe(faster_per_step and costlier,
               detail=f"Worked Example 3's 100→50→10 ReLU net, {EXPERIMENT}: loss after {EXPERIMENT['steps']} steps "
                      f"SGD {final['sgd']:.3f}, natural {final['natural']:.3f}, K-FAC {final['kfac']:.3f}; seconds per "
-                     f"step SGD {per_step['sgd']:.2e}, natural {per_step['natural']:.2e}, K-FAC {per_step['kfac']:.2e}; "
+                     f"step SGD {per_step['sgd']:.2e}, natural {per_step['natural']:.2e} ({ratios['natural']:.0f}×), "
+                     f"K-FAC {per_step['kfac']:.2e} ({ratios['kfac']:.0f}×); "
                      f"in the natural run's {budget:.2f} s of updates SGD reaches {sgd_within_budget:.3f} "
                      f"(100 SGD steps: {long_sgd['losses'][-1]:.3f} in {long_sgd['seconds'][-1]:.3f} s)",
-              data={"final_loss": final, "seconds_per_step": per_step, "sgd_loss_within_natural_time": sgd_within_budget})
+              data={"final_loss": final, "seconds_per_step": per_step, "cost_ratio": ratios,
+                    "sgd_loss_within_natural_time": sgd_within_budget})
 
 
 @claim("pitfall.p4-cost-per-step",
@@ -238,7 +242,7 @@ def _(c):
        expect="holds-if", condition="the Fisher is formed as a dense d × d matrix; from a mini-batch of B examples with "
                                     "K outputs the exact damped step costs O(d(BK)² + (BK)³) by the Woodbury identity, "
                                     "linear in d",
-       tags=("pitfall", "cost", "erratum"))
+       depends_on=("newton.cost",), tags=("pitfall", "cost", "erratum"))
 def _(c):
     d, m = sp.symbols("d m", positive=True)          # m = B·K rows of the Fisher's square root
     woodbury = d * m ** 2 + m ** 3
