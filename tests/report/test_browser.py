@@ -22,7 +22,7 @@ from ngproof.report import html
 from ngproof.verification import verify
 
 sys.path.insert(0, str(Path(__file__).parent))
-from png import read_png  # noqa: E402 - the test helper beside this file
+from png_pixels import read_png  # noqa: E402 - the test helper beside this file
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
