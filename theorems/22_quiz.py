@@ -160,6 +160,22 @@ def _(c):
               data={"difference": str(gap)})
 
 
+@claim("quiz.q2-kl-hessian-is-fisher",
+       title="Corrected: the KL's Hessian is the Fisher, so natural gradient is Newton's method on the KL-penalised linear model",
+       statement=r"\nabla^2_{\theta'}D_{KL}(p_\theta\|p_{\theta'})\big|_{\theta'=\theta} = I(\theta),\ \text{so}\ \arg\min_d\,g^Td + \lambda D_{KL}(p_\theta\|p_{\theta+d}) \approx -\tfrac1\lambda I^{-1}g",
+       source=(SECTION, "Option C doesn't make sense — the Newton step would be on the loss, not KL."),
+       corrects="quiz.q2-option-c-makes-no-sense", depends_on=("problem1.unit-step-is-newton",),
+       tags=("quiz", "newton", "correction"))
+def _(c):
+    v = sp.Symbol("v", positive=True)                  # v = e^{θ'}; d/dθ' = v d/dv, θ' = θ ⇔ v = u
+    new = v / (1 + v)
+    kl = sigma_u * (sp.log(sigma_u) - sp.log(new)) + (1 - sigma_u) * (sp.log(1 - sigma_u) - sp.log(1 - new))
+    first = sp.cancel(v * sp.diff(sp.expand_log(kl), v))
+    second = sp.cancel(v * sp.diff(first, v))
+    c.prove([first.subs(v, u), second.subs(v, u)], [0, sigma_u * (1 - sigma_u)],
+            scope="Bernoulli logit, all real θ: the KL has zero slope and curvature I(θ) = σ(1 − σ) at θ' = θ")
+
+
 # ---------------------------------------------------------------- Question 3
 @claim("quiz.q3-fisher-is-minus-expected-hessian",
        title="Q3: I = −E[∇² log p] (Bartlett's second identity: = E[s sᵀ])",
