@@ -181,6 +181,12 @@ def _(c):
                      detail="non-canonical model y ~ N(θ², 1) at θ = ½, y = 2: the observed Fisher 6θ² − 2y = −5/2 "
                             "is negative (the Fisher is 4θ² = 1), so it is no valid (PSD) curvature; and where it is "
                             "PSD for softmax cross-entropy it does not use the label (see the corrected claim)")
+    z = sp.symbols("z1:4", real=True)
+    log_probs = [zk - sp.log(sum(sp.exp(zj) for zj in z)) for zk in z]
+    label_gap = sp.expand(sp.hessian(log_probs[0], z) - sp.hessian(log_probs[1], z))
+    c.observe(label_gap != sp.zeros(3, 3), scope="exact symbolic computation, 3-class softmax, all logits",
+              detail=f"for softmax cross-entropy the observed Fisher at label 1 minus that at label 2 is "
+                     f"{'0' if label_gap == sp.zeros(3, 3) else label_gap}: it does not use the actual labels")
 
 
 @claim("problem5.observed-fisher-softmax-is-exact",
