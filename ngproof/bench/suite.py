@@ -164,7 +164,8 @@ for dt in (np.float64, np.float32):
     K.natural_gradient(e, v, 0.1); K.natural_gradient(np.eye(80, dtype=dt), np.ones(80, dtype=dt), 0.1)
     K.diagonal_natural_gradient(v, v, 0.1); K.bernoulli_natural_gradient(v, 1)
     K.gaussian_natural_gradient(v, v, v, v); K.gaussian_fisher_diagonal(v)
-    K.categorical_natural_gradient(np.full((2, 4), 0.25, dtype=dt), np.ones((2, 4), dtype=dt), 0.1)
+    for rows in (2, 1 << 15):
+        K.categorical_natural_gradient(np.full((rows, 4), 0.25, dtype=dt), np.ones((rows, 4), dtype=dt), 0.1)
     K.tikhonov(e, 1.0); K.ema(e, e, 0.5); K.kronecker_dense(e, e)
 first_calls = time.perf_counter() - t
 stats = {}

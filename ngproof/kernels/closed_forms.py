@@ -13,6 +13,12 @@
   is computed as ``(1 - Σπ) + λ Σ π/(π + λ)``, which stays positive.  Relative
   accuracy is about ``1e-16 / λ`` (the condition number is ``(max π + λ)/λ``).
 
+Threads.  Only the categorical kernel runs on several threads (numba
+``prange``), and only for inputs of at least ``PARALLEL_MIN_SIZE`` elements:
+with numba's GNU OpenMP threading layer a process that has run a parallel
+kernel must not ``fork`` afterwards (the children abort), so small calls,
+such as a catalogue's checks made before forking workers, stay serial.
+
 All functions: float32 stays float32, float64 stays float64, integer input
 becomes float64; the Bernoulli functions return the dtype of ``theta``.
 """
@@ -25,6 +31,7 @@ from numba import njit, prange
 from ._validate import as_array, cast, check_damping, check_finite, result_dtype
 
 _GAUSSIAN_SECOND = {"sigma": 0, "variance": 1, "log_sigma": 2}
+PARALLEL_MIN_SIZE = 1 << 17
 
 
 @njit(cache=True)
@@ -35,10 +42,10 @@ def _sigmoid(t):
     return e / (1.0 + e)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _bernoulli_core(theta, y, which, out):
     """which: 0 gradient σ - y, 1 Fisher σ(1-σ), 2 natural gradient."""
-    for i in prange(theta.shape[0]):
+    for i in range(theta.shape[0]):
         # σ(θ) and 1 − σ(θ) = σ(−θ) each computed directly: no cancellation in 1 − σ
         s = _sigmoid(theta[i])
         r = _sigmoid(-theta[i])
@@ -109,18 +116,18 @@ def _second_fisher(sigma, which):
     return 2.0
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _gaussian_core(sigma, grad_mu, grad_second, which, nat_mu, nat_second):
-    for i in prange(sigma.shape[0]):
+    for i in range(sigma.shape[0]):
         s = sigma[i]
         nat_mu[i] = grad_mu[i] * (s * s)
         nat_second[i] = grad_second[i] / _second_fisher(s, which)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _gaussian_fisher_core(sigma, which, out):
     n = sigma.shape[0]
-    for i in prange(n):
+    for i in range(n):
         s = sigma[i]
         out[i] = 1.0 / (s * s)
         out[n + i] = _second_fisher(s, which)
@@ -203,34 +210,46 @@ def _check_simplex(probs: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} rows must sum to 1; row {row} sums to {np.atleast_1d(sums)[row]!r}")
 
 
-@njit(cache=True, parallel=True)
-def _categorical_core(probs, grad, damping, out):
-    """Sherman–Morrison per row; returns the number of rows needing diagnosis
+@njit(cache=True)
+def _categorical_row(probs, grad, damping, out, i):
+    """Sherman–Morrison for row i; returns 1 when the row needs diagnosis
     (non-finite input, a negative probability, or a row sum far from 1)."""
-    n, k = probs.shape
+    k = probs.shape[1]
+    total = 0.0
+    weighted = 0.0
+    proj = 0.0
+    row_ok = True
+    for j in range(k):
+        p = probs[i, j]
+        g = grad[i, j]
+        if not (p >= 0.0 and np.isfinite(p) and np.isfinite(g)):
+            row_ok = False
+        r = 1.0 / (p + damping)
+        dg = g * r
+        out[i, j] = dg
+        total += p
+        weighted += p * r
+        proj += p * dg
+    coeff = proj / ((1.0 - total) + damping * weighted)
+    for j in range(k):
+        p = probs[i, j]
+        out[i, j] += coeff * p / (p + damping)
+    return 0 if row_ok and abs(total - 1.0) <= 1e-4 * k else 1
+
+
+@njit(cache=True)
+def _categorical_serial(probs, grad, damping, out):
     bad = 0
-    for i in prange(n):
-        total = 0.0
-        weighted = 0.0
-        proj = 0.0
-        row_ok = True
-        for j in range(k):
-            p = probs[i, j]
-            g = grad[i, j]
-            if not (p >= 0.0 and np.isfinite(p) and np.isfinite(g)):
-                row_ok = False
-            r = 1.0 / (p + damping)
-            dg = g * r
-            out[i, j] = dg
-            total += p
-            weighted += p * r
-            proj += p * dg
-        if not (row_ok and abs(total - 1.0) <= 1e-4 * k):
-            bad += 1
-        coeff = proj / ((1.0 - total) + damping * weighted)
-        for j in range(k):
-            p = probs[i, j]
-            out[i, j] += coeff * p / (p + damping)
+    for i in range(probs.shape[0]):
+        bad += _categorical_row(probs, grad, damping, out, i)
+    return bad
+
+
+@njit(cache=True, parallel=True)
+def _categorical_parallel(probs, grad, damping, out):
+    bad = 0
+    for i in prange(probs.shape[0]):
+        bad += _categorical_row(probs, grad, damping, out, i)
     return bad
 
 
@@ -268,7 +287,8 @@ def categorical_natural_gradient(probs, grad, damping: float, out=None) -> np.nd
     elif not (isinstance(out, np.ndarray) and out.dtype == dtype and out.flags.c_contiguous and out.size == rows_p.size):
         raise ValueError(f"out must be a C-contiguous {dtype} array with {rows_p.size} elements")
     rows_out = out.reshape(rows_p.shape)
-    if _categorical_core(rows_p, rows_g, dtype.type(damping), rows_out):
+    core = _categorical_parallel if rows_p.size >= PARALLEL_MIN_SIZE else _categorical_serial
+    if core(rows_p, rows_g, dtype.type(damping), rows_out):
         check_finite(probs, "probs")
         check_finite(grad, "grad")
         _check_simplex(probs, "probs")

@@ -30,7 +30,7 @@ Route: the matrix products and factorisations call BLAS/LAPACK through
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 from scipy.linalg import blas, lapack
 
 from ._validate import (
@@ -82,9 +82,9 @@ def kfac_factors(a, g, bias: bool = True):
     return _gram(_augment(a, bias)), _gram(g)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _ema_core(old, new, decay, out):
-    for i in prange(old.shape[0]):
+    for i in range(old.shape[0]):
         out[i] = decay * old[i] + (1.0 - decay) * new[i]
 
 
@@ -204,10 +204,10 @@ def kfac_step(a, g, grad_W, damping: float, bias: bool = True) -> np.ndarray:
     return kfac_solve(A, G, grad_W, damping)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _kron_core(left, right, out):
     m, n = left.shape[0], right.shape[0]
-    for i in prange(m):
+    for i in range(m):
         for j in range(m):
             lij = left[i, j]
             for p in range(n):

@@ -18,7 +18,7 @@ Like LAPACK, only one triangle of ``fisher`` is read; it is assumed symmetric.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 from scipy.linalg import lapack
 
 from ._validate import (
@@ -102,11 +102,11 @@ def _damped_copy_core(fisher, damping, out):
     return bad
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _diagonal_core(fisher_diag, grad, damping, out):
     """out[i, c] = grad[i, c] / (fisher_diag[i] + damping); returns count of non-positive denominators."""
     bad = 0
-    for i in prange(grad.shape[0]):
+    for i in range(grad.shape[0]):
         den = fisher_diag[i] + damping
         inv = 0.0
         if den > 0.0:

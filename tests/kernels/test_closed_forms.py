@@ -90,3 +90,27 @@ def test_categorical_requires_positive_damping_and_simplex():
         categorical_natural_gradient(np.array([0.5, 0.7]), p, 0.1)
     with pytest.raises(ValueError, match="probs must be >= 0"):
         categorical_natural_gradient(np.array([1.5, -0.5]), p, 0.1)
+
+
+FORK_SCRIPT = """
+import multiprocessing, numpy as np, ngproof.kernels as K
+def work(_):
+    p = np.full((100, 4), 0.25)
+    return float(K.categorical_natural_gradient(p, p, 0.1).sum() + K.bernoulli_fisher(np.zeros(50)).sum())
+if __name__ == "__main__":
+    work(0)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        print(pool.map(work, range(2)))
+"""
+
+
+def test_small_calls_leave_the_process_safe_to_fork(tmp_path):
+    # GNU OpenMP aborts forked children of a process that ran a parallel region;
+    # small inputs therefore run serially.
+    import subprocess
+    import sys
+
+    script = tmp_path / "fork_check.py"
+    script.write_text(FORK_SCRIPT)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr

@@ -14,7 +14,8 @@ closed_forms, damping, kfac, natural_gradient = (
 
 CORES = [natural_gradient._cholesky_solve_core, natural_gradient._damped_copy_core,
          natural_gradient._diagonal_core, closed_forms._bernoulli_core, closed_forms._gaussian_core,
-         closed_forms._gaussian_fisher_core, closed_forms._categorical_core, damping._add_diagonal_core,
+         closed_forms._gaussian_fisher_core, closed_forms._categorical_serial,
+         closed_forms._categorical_parallel, damping._add_diagonal_core,
          kfac._ema_core, kfac._kron_core]
 
 
@@ -31,6 +32,8 @@ def _exercise(dtype):
     p = np.full((7, 4), 0.25, dtype=dtype)
     K.categorical_natural_gradient(p, rng.standard_normal((7, 4)).astype(dtype), 0.1)
     K.categorical_natural_gradient(p[0], p[0], 0.1)
+    big = np.full((closed_forms.PARALLEL_MIN_SIZE // 4, 4), 0.25, dtype=dtype)
+    K.categorical_natural_gradient(big, big, 0.1)
     K.tikhonov(spd, 1.0)
     K.pi_damping(spd, spd, 0.1)
     K.ema(spd, spd, 0.5)
