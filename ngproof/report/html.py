@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ngproof.evidence import STATUSES, Evidence
+from ngproof.lessons import Lesson, lesson_of
 from ngproof.report import figures as figure_module
 from ngproof.report import graph
 from ngproof.report.mathml import rich_text, to_mathml
@@ -100,12 +101,25 @@ def claim_views(run: Run) -> dict[str, ClaimView]:
     }
 
 
-def sections(run: Run, views: dict[str, ClaimView]) -> list[tuple[str, list[ClaimView]]]:
-    """Claims grouped by lesson section, sections in order of first appearance."""
-    grouped: dict[str, list[ClaimView]] = {}
+def lessons(run: Run) -> dict[str, Lesson | None]:
+    """The lesson of every claim (None for a claim outside any ``lesson.toml``)."""
+    return {r.claim.id: lesson_of(r.claim) for r in run.results}
+
+
+def sections(run: Run, views: dict[str, ClaimView], lesson_by_claim: dict[str, Lesson | None]) -> list:
+    """Claims grouped by (lesson, section), in order of first appearance.
+
+    Returns ``[(heading, [ClaimView, ...]), ...]``; headings name the lesson
+    too when the run spans several lessons.
+    """
+    several = len({lesson.id for lesson in lesson_by_claim.values() if lesson}) > 1
+    grouped: dict[tuple[str, str], list[ClaimView]] = {}
     for result in run.results:
-        grouped.setdefault(result.claim.source.section, []).append(views[result.claim.id])
-    return list(grouped.items())
+        lesson = lesson_by_claim[result.claim.id]
+        key = (lesson.id if lesson and several else "", result.claim.source.section)
+        grouped.setdefault(key, []).append(views[result.claim.id])
+    return [(f"{lesson_id} · {section}" if lesson_id else section, claims)
+            for (lesson_id, section), claims in grouped.items()]
 
 
 def render(run: Run, *, training_figure: bool = True) -> str:
@@ -116,6 +130,8 @@ def render(run: Run, *, training_figure: bool = True) -> str:
     """
     views = claim_views(run)
     summary = run.summary
+    lesson_by_claim = lessons(run)
+    titles = list(dict.fromkeys(f"{lesson.id} {lesson.title}" for lesson in lesson_by_claim.values() if lesson))
     template = _environment().get_template("report.html.j2")
     return template.render(
         run=run,
@@ -123,7 +139,8 @@ def render(run: Run, *, training_figure: bool = True) -> str:
         summary=summary,
         errata=[views[r.claim.id] for r in run.errata],
         unexpected=[views[r.claim.id] for r in run.results if r.outcome == "unexpected"],
-        sections=sections(run, views),
+        sections=sections(run, views, lesson_by_claim),
+        lesson_titles=titles,
         views=views,
         graph=graph.render(run.results, run.fully_proved()),
         colours=graph.STATUS_COLOURS,

@@ -65,3 +65,15 @@ def test_results_reused_from_the_cache_say_so(run: Run):
     page = html.render(run, training_figure=False)
     assert "1 of 7 results were reused from the result cache" in page
     assert "reused from the cache, obtained 2026-01-01T00:00:00+00:00" in page
+
+
+def test_the_lesson_named_in_lesson_toml_heads_the_page(tmp_path):
+    from ngproof.verification import verify
+
+    (tmp_path / "lesson.toml").write_text('id = "99-01"\ntitle = "A <tiny> lesson"\n', encoding="utf-8")
+    (tmp_path / "01_one.py").write_text(
+        "from ngproof import claim\n\n"
+        "@claim('one.identity', title='One is one', statement='1 = 1', source=('Section', 'one is one'))\n"
+        "def _(c):\n    c.observe(True, detail='1 == 1')\n", encoding="utf-8")
+    page = html.render(verify([tmp_path]), training_figure=False)
+    assert "<h1>99-01 A &lt;tiny&gt; lesson: every claim checked</h1>" in page
