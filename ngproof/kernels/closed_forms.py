@@ -224,16 +224,15 @@ def _categorical_row(probs, grad, damping, out, i):
         g = grad[i, j]
         if not (p >= 0.0 and np.isfinite(p) and np.isfinite(g)):
             row_ok = False
+        # one division per element (BENCH trap 5): keep the reciprocal in out
         r = 1.0 / (p + damping)
-        dg = g * r
-        out[i, j] = dg
+        out[i, j] = r
         total += p
         weighted += p * r
-        proj += p * dg
+        proj += p * g * r
     coeff = proj / ((1.0 - total) + damping * weighted)
     for j in range(k):
-        p = probs[i, j]
-        out[i, j] += coeff * p / (p + damping)
+        out[i, j] *= grad[i, j] + coeff * probs[i, j]
     return 0 if row_ok and abs(total - 1.0) <= 1e-4 * k else 1
 
 
