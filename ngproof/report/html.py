@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from ngproof.evidence import STATUSES, Evidence
@@ -48,7 +48,7 @@ class ClaimView:
 
 
 def _environment() -> Environment:
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               trim_blocks=True, lstrip_blocks=True)
     environment.filters["seconds"] = lambda value: f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
     environment.filters["number"] = lambda value: "—" if value is None else f"{value:.2g}"
