@@ -83,7 +83,7 @@ def _(c):
        title="The empirical Fisher at the training labels estimates E_data[s sᵀ], which is not the Fisher",
        statement=r"\hat I = \tfrac1B\sum_i s(y_i)s(y_i)^T \to \mathbb{E}_{p_{\text{data}}}[s s^T] \neq I(\theta)",
        source=(SECTION, r"you're approximating $\mathbb{E}_{x \sim p_{\text{data}}}[s s^T]$, which is NOT the Fisher"),
-       depends_on=("problem5.fisher-under-model-samples",), tags=("empirical-fisher",))
+       depends_on=("problem5.fisher-under-model-samples", "empirical-fisher.not-true-fisher"), tags=("empirical-fisher",))
 def _(c):
     t, y = sp.symbols("theta y", real=True)
     sigma = 1 / (1 + sp.exp(-t))
@@ -141,7 +141,7 @@ def _(c):
        title="The Fisher estimated from model samples is unbiased",
        statement=r"\mathbb{E}_{\tilde y_s\sim p(\cdot\mid\mathbf{x},\theta)}\Big[\tfrac1S\sum_s s(\tilde y_s)s(\tilde y_s)^T\Big] = I(\theta)",
        source=(SECTION, r"This is unbiased for $I(\theta)$."),
-       depends_on=("problem5.fisher-under-model-samples",), tags=("empirical-fisher", "monte-carlo"))
+       depends_on=("problem5.fisher-under-model-samples", "empirical-fisher.model-samples"), tags=("empirical-fisher", "monte-carlo"))
 def _(c):
     S = 2
     outer = [expected_outer([1 if k == label else 0 for k in range(K)]) for label in range(K)]

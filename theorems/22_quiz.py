@@ -181,7 +181,7 @@ def _(c):
        title="Q3: I = −E[∇² log p] (Bartlett's second identity: = E[s sᵀ])",
        statement=r"I(\theta) = \mathbb{E}_{p_\theta}[s s^T] = -\mathbb{E}_{p_\theta}[\nabla_\theta^2 \log p]",
        source=(SECTION, r"Natural gradient: $I = -\mathbb{E}[\nabla_\theta^2 \log p]$."),
-       tags=("quiz", "fisher", "bartlett"))
+       depends_on=("empirical-fisher.bartlett",), tags=("quiz", "fisher", "bartlett"))
 def _(c):
     # A general smooth model on 3 outcomes: p_i = e^{f_i}/Σ_j e^{f_j} with arbitrary logits f_i(θ).  Write
     # e_i = e^{f_i}, a_i = f_i', b_i = f_i'' and differentiate with the derivation D e_i = e_i a_i, D a_i = b_i.
@@ -223,7 +223,7 @@ def _(c):
        statement=r"-\partial_\theta^2\log\mathcal{N}(y\mid\theta^2,1) = 4\theta^2 - 2(y-\theta^2),\quad \mathbb{E}_{y\sim\mathcal{N}(\theta^2,1)}[\cdot] = 4\theta^2 = I(\theta)",
        source=(SECTION, "in that case, the Hessian and Fisher are asymptotically equal (Bartlett's identity)"),
        corrects="quiz.q3-coincide-only-asymptotically",
-       depends_on=("quiz.q2-option-a-canonical-case", "quiz.q3-fisher-is-minus-expected-hessian", "newton.coincide-exponential-family"),
+       depends_on=("quiz.q2-option-a-canonical-case", "quiz.q3-fisher-is-minus-expected-hessian", "newton.coincide-exponential-family", "empirical-fisher.hessian-is-fisher-in-natural-parameters"),
        tags=("quiz", "bartlett", "correction"))
 def _(c):
     theta, y = sp.symbols("theta y", real=True)
@@ -303,23 +303,10 @@ def _(c):
        title="Q5: the per-example Fisher block of W is (aaᵀ) ⊗ (ggᵀ); with a independent of g its mean is E[aaᵀ] ⊗ E[ggᵀ]",
        statement=r"\mathbb{E}[(\mathbf{a}\mathbf{a}^T)\otimes(\mathbf{g}\mathbf{g}^T)] = \mathbb{E}[\mathbf{a}\mathbf{a}^T]\otimes\mathbb{E}[\mathbf{g}\mathbf{g}^T]\ \text{if}\ \mathbf{a}\perp\mathbf{g}",
        source=(SECTION, "under the assumption that activations and backpropagated gradients are independently distributed"),
-       tags=("quiz", "kfac"))
+       depends_on=("kfac.factorisation", "kfac.factorisation-exact"), tags=("quiz", "kfac"))
 def _(c):
-    a = sp.Matrix(sp.symbols("a1:3", real=True))
-    g = sp.Matrix(sp.symbols("g1:3", real=True))
-    c.prove(sp.kronecker_product(a, g) * sp.kronecker_product(a, g).T, sp.kronecker_product(a * a.T, g * g.T),
-            scope="n_in = n_out = 2, symbolic a, g: vec(gaᵀ) = a ⊗ g and its outer product is (aaᵀ) ⊗ (ggᵀ)")
-    a_values = [sp.Matrix(sp.symbols(f"a{k}_1:3", real=True)) for k in range(2)]
-    g_values = [sp.Matrix(sp.symbols(f"g{k}_1:3", real=True)) for k in range(2)]
-    pa, pg = sp.symbols("pa pg", positive=True)
-    weights_a, weights_g = (pa, 1 - pa), (pg, 1 - pg)
-    joint = sum((wa * wg * sp.kronecker_product(ai * ai.T, gj * gj.T)
-                 for ai, wa in zip(a_values, weights_a) for gj, wg in zip(g_values, weights_g)), sp.zeros(4, 4))
-    factor_a = sum((wa * ai * ai.T for ai, wa in zip(a_values, weights_a)), sp.zeros(2, 2))
-    factor_g = sum((wg * gj * gj.T for gj, wg in zip(g_values, weights_g)), sp.zeros(2, 2))
-    c.prove(joint, sp.kronecker_product(factor_a, factor_g),
-            scope="a and g independent, each taking 2 symbolic values in R² with symbolic probabilities")
-
+    # The symbolic identities (vec(gaᵀ) = a ⊗ g, its outer product, the expectation under independence) are
+    # proved by kfac.factorisation-exact; here the kernels are checked on an exactly independent sample.
     def product_design(a_samples, g_samples):
         # every pairing of the a-samples with the g-samples: an exactly independent empirical distribution
         a_all = np.repeat(a_samples, len(g_samples), axis=0)
@@ -532,7 +519,7 @@ def _(c):
        condition="'covariance' is read as the uncentred second moment: A = E[aaᵀ] equals Cov[a] only for zero-mean "
                  "activations (never with a bias column, nor for ReLU outputs); G = E[ggᵀ] is a covariance because "
                  "E[g] = 0 under labels drawn from the model",
-       tags=("quiz", "kfac", "terminology", "erratum"))
+       depends_on=("kfac.factors-are-covariances",), tags=("quiz", "kfac", "terminology", "erratum"))
 def _(c):
     activations = np.array([[1.0, 2.0], [3.0, 0.0]])
     A, _ = kfac_factors(activations, np.ones((2, 1)), bias=True)
@@ -545,7 +532,7 @@ def _(c):
        title="Corrected: under model-sampled labels the pre-activation gradient has mean zero, so G is its covariance; A is E[aaᵀ]",
        statement=r"\mathbb{E}_{\tilde y\sim\mathrm{Cat}(\pi)}[e_{\tilde y} - \pi] = 0 \implies \mathbb{E}[\mathbf{g}] = 0",
        source=(SECTION, r"$A$ is the activation covariance and $G$ is the pre-activation gradient covariance"),
-       corrects="quiz.q5-answer", tags=("quiz", "kfac", "correction"))
+       corrects="quiz.q5-answer", depends_on=("kfac.factors-second-moments",), tags=("quiz", "kfac", "correction"))
 def _(c):
     p = sp.symbols("p1:3", positive=True)
     probs = sp.Matrix([p[0], p[1], 1 - p[0] - p[1]])

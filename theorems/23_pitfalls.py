@@ -174,7 +174,7 @@ def _(c):
        title="Pitfall 3: with training labels the outer-product estimate targets the data distribution, not the model's",
        statement=r"(e_y-\pi)(e_y-\pi)^T\big|_{\pi=(\frac13,\frac13,\frac13),\,y=1} \ne \mathrm{diag}\,\pi - \pi\pi^T",
        source=(SECTION, "estimates the Fisher under the data distribution, not the model distribution"),
-       depends_on=("problem5.empirical-fisher-is-not-fisher",), tags=("pitfall", "empirical-fisher"))
+       depends_on=("problem5.empirical-fisher-is-not-fisher", "empirical-fisher.not-true-fisher"), tags=("pitfall", "empirical-fisher"))
 def _(c):
     pi = sp.Matrix([sp.Rational(1, 3)] * 3)
     residual = sp.Matrix([1, 0, 0]) - pi
@@ -188,7 +188,7 @@ def _(c):
        title="Pitfall 3: the Fisher from labels sampled from the model's predictive matches the exact Fisher (MLP)",
        statement=r"\mathbb{E}_{\tilde y\sim\mathrm{Cat}(\pi(\mathbf{x}))}[s(\tilde y)s(\tilde y)^T] = I(\theta)",
        source=(SECTION, r"The correct approach is to sample from the model's predictive distribution"),
-       depends_on=("problem5.model-samples-unbiased",), tags=("pitfall", "empirical-fisher", "monte-carlo"))
+       depends_on=("problem5.model-samples-unbiased", "empirical-fisher.model-samples"), tags=("pitfall", "empirical-fisher", "monte-carlo"))
 def _(c):
     model = MLP([3, 4, 3], activation="tanh")
     params = model.init_params(3)
