@@ -7,6 +7,16 @@ K-FAC, matrix-free conjugate gradient, the KL trust-region step, a small MLP
 in PyTorch's layout and a training comparison.  Imports numpy, scipy and numba
 only; every public function validates its input and raises ``ValueError``
 naming the argument.
+
+Conventions: float32 in gives float32 out, float64 gives float64, integers
+become float64; inputs may be non-contiguous; outputs are new C-contiguous
+arrays.  Loops run in ``@njit(cache=True)`` cores (small dense solves, the
+closed forms, copies); matrix products and large factorisations call
+OpenBLAS/LAPACK through ``scipy.linalg.blas``/``lapack`` from Python (faster
+than numba's built-ins there, and numba cannot cache kernels that call LAPACK
+through ctypes).  Only the categorical kernel uses several threads, and only
+on inputs of ``closed_forms.PARALLEL_MIN_SIZE`` elements or more; under
+numba's GNU OpenMP layer a process that ran it must not fork afterwards.
 """
 
 from .cg import cg_natural_gradient
