@@ -132,22 +132,22 @@ def _(c):
 
 
 @claim("summary.trpo-kl-is-fisher-quadratic",
-       title="Corrected: TRPO's KL constraint is, to second order, the Fisher quadratic of natural gradient",
-       statement=r"D_{KL}(\pi_\theta\|\pi_{\theta+h}) = \tfrac12 I(\theta)h^2 + O(h^3)\ \text{(Bernoulli policy, logit θ)}",
+       title="Corrected: TRPO's step is a natural-gradient step — the surrogate's gradient is the policy gradient, the KL's curvature the policy Fisher",
+       statement=r"\nabla_\theta\mathbb{E}_{a\sim\pi_{\text{old}}}\Big[\frac{\pi_\theta(a)}{\pi_{\text{old}}(a)}A(a)\Big]_{\theta=\theta_{\text{old}}} = \mathbb{E}_{\pi_{\text{old}}}[\nabla\log\pi_\theta(a)\,A(a)]",
        source=(SECTION, "Natural gradient is the theoretical basis of TRPO/PPO in RL"),
-       corrects="summary.trpo-ppo-kl", tags=("trpo", "correction"))
+       corrects="summary.trpo-ppo-kl", depends_on=("ng.kl-second-order", "quiz.q2-answer"), tags=("trpo", "correction"))
 def _(c):
-    u, v = sp.symbols("u v", positive=True)      # u = e^θ, v = e^h; d/dh = v d/dv, h = 0 ⇔ v = 1
-    old = u / (1 + u)
-    new = u * v / (1 + u * v)
-    kl = old * (sp.log(old) - sp.log(new)) + (1 - old) * (sp.log(1 - old) - sp.log(1 - new))
-
-    def d_h(f):
-        return sp.cancel(v * sp.diff(sp.expand_log(f), v))
-    first = d_h(kl)
-    c.prove([kl.subs(v, 1), first.subs(v, 1), d_h(first).subs(v, 1)], [0, 0, old * (1 - old)],
-            scope="Bernoulli policy in the logit, all real θ: value and slope vanish at h = 0, curvature = I(θ) = σ(1 − σ)",
-            rewriters=[("expand_log + cancel", lambda e: sp.cancel(sp.expand_log(e)))])
+    # With the KL's second-order term ½ΔθᵀFΔθ (ng.kl-second-order) and the linearised surrogate, the TRPO step is
+    # the trust-region natural step (quiz.q2-answer); what remains is that the surrogate's gradient is the policy
+    # gradient.  Two-action policy in the logit θ = log u, old logit θ₀ = log u₀, advantages A₁, A₂.
+    u, u0 = sp.symbols("u u0", positive=True)
+    A1, A2 = sp.symbols("A1 A2", real=True)
+    new, old = u / (1 + u), u0 / (1 + u0)
+    surrogate = old * (new / old) * A1 + (1 - old) * ((1 - new) / (1 - old)) * A2
+    score_1, score_2 = 1 - new, -new                              # ∂θ log π(a) for a = 1, 2
+    policy_gradient = old * score_1.subs(u, u0) * A1 + (1 - old) * score_2.subs(u, u0) * A2
+    c.prove((u * sp.diff(surrogate, u)).subs(u, u0), policy_gradient, scope="two-action softmax policy, all logits "
+            "and advantages", rewriters=[("cancel", sp.cancel)])
 
 
 @claim("summary.damping-notation",

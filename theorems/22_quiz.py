@@ -162,18 +162,25 @@ def _(c):
 
 @claim("quiz.q2-kl-hessian-is-fisher",
        title="Corrected: the KL's Hessian is the Fisher, so natural gradient is Newton's method on the KL-penalised linear model",
-       statement=r"\nabla^2_{\theta'}D_{KL}(p_\theta\|p_{\theta'})\big|_{\theta'=\theta} = I(\theta),\ \text{so}\ \arg\min_d\,g^Td + \lambda D_{KL}(p_\theta\|p_{\theta+d}) \approx -\tfrac1\lambda I^{-1}g",
+       statement=r"\arg\min_d\, g^Td + \lambda\cdot\tfrac12 d^TI d = -\tfrac1\lambda I^{-1}g,\quad \tfrac12 d^TId = D_{KL}(p_\theta\|p_{\theta+d}) + O(|d|^3)",
        source=(SECTION, "Option C doesn't make sense — the Newton step would be on the loss, not KL."),
-       corrects="quiz.q2-option-c-makes-no-sense", depends_on=("problem1.unit-step-is-newton",),
+       corrects="quiz.q2-option-c-makes-no-sense", depends_on=("ng.kl-second-order", "problem1.unit-step-is-newton"),
        tags=("quiz", "newton", "correction"))
 def _(c):
-    v = sp.Symbol("v", positive=True)                  # v = e^{θ'}; d/dθ' = v d/dv, θ' = θ ⇔ v = u
-    new = v / (1 + v)
-    kl = sigma_u * (sp.log(sigma_u) - sp.log(new)) + (1 - sigma_u) * (sp.log(1 - sigma_u) - sp.log(1 - new))
-    first = sp.cancel(v * sp.diff(sp.expand_log(kl), v))
-    second = sp.cancel(v * sp.diff(first, v))
-    c.prove([first.subs(v, u), second.subs(v, u)], [0, sigma_u * (1 - sigma_u)],
-            scope="Bernoulli logit, all real θ: the KL has zero slope and curvature I(θ) = σ(1 − σ) at θ' = θ")
+    # The KL's second-order term is ½dᵀId (ng.kl-second-order); one Newton step on g·d + λ·KL from d = 0 is exact
+    # for that quadratic and lands on the natural gradient direction.
+    a, b, e, lam = sp.symbols("a b e lambda", positive=True)
+    fisher = sp.Matrix([[a, b], [b, e]])
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    dvec = sp.Matrix(sp.symbols("d1:3", real=True))
+    model = (g.T * dvec)[0] + lam * (dvec.T * fisher * dvec)[0] / 2
+    hessian = sp.hessian(model, tuple(dvec))
+    scaled_step = -hessian.adjugate() * g                           # det(H) times the Newton step −H⁻¹g from d = 0
+    gradient_at_step = sp.Matrix([sp.diff(model, di) for di in dvec]).subs(
+        {di: si / hessian.det() for di, si in zip(dvec, scaled_step)}, simultaneous=True)
+    c.prove([hessian, gradient_at_step], [lam * fisher, sp.zeros(2, 1)],
+            scope="2×2 symbolic SPD Fisher, λ > 0: the Hessian is λI and the Newton step −(λI)⁻¹g is the stationary "
+                  "point — the natural gradient direction", rewriters=[("cancel", sp.cancel)])
 
 
 # ---------------------------------------------------------------- Question 3
