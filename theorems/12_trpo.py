@@ -1,0 +1,184 @@
+"""Connection to TRPO and PPO: the KL-constrained step, how exactly it is a natural gradient step, and CG.
+
+The policy in the counterexamples is a softmax over three actions in one state
+with free logits (θ₁, θ₂, 0); the surrogate is L(θ) = Σ_a π_θ(a) A(a), whose
+value at θ_old equals E_{a~π_old}[π_θ/π_old · A].  Gradients here are of the
+surrogate to be maximised; the trust_region_step kernel returns the descent
+step for a loss, so the ascent step is its negative.
+"""
+import mpmath
+import numpy as np
+import sympy as sp
+from hypothesis import strategies as st
+
+from ngproof import claim, close, uncheckable
+from ngproof.kernels import cg_natural_gradient, kl_line_search, natural_gradient, trust_region_step
+from ngproof.strategies import dampings, reals, spd_matrices, vectors
+from ngproof.symbolic.models import COMBINED_NUMERATOR, general, spd
+
+SECTION = "Connection to TRPO and PPO"
+PROBLEM = (r"$$\max_\theta \mathbb{E}\left[\frac{\pi_\theta(a \mid s)}{\pi_{\theta_{\text{old}}}(a \mid s)} A(s, a)\right] "
+           r"\quad \text{s.t.} \quad D_{KL}(\pi_{\theta_{\text{old}}} |\pi_\theta) \leq \delta$$")
+EXACTLY = "This is exactly a natural gradient step with the Fisher matrix of the policy."
+delta, Q = sp.symbols("delta q", positive=True)
+grad = general(2, 1, "g")
+FISHER, LOWER = spd(2)
+
+
+def policy(logits: np.ndarray) -> np.ndarray:
+    z = np.append(logits, 0.0)
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def kl(p: np.ndarray, q: np.ndarray) -> float:
+    return float(np.sum(p * np.log(p / q)))
+
+
+def surrogate_problem(base: np.ndarray, advantages: np.ndarray):
+    """π_old, the Fisher of the free logits, and the surrogate's gradient there."""
+    p = policy(base)
+    full = np.diag(p) - np.outer(p, p)
+    return p, full[:2, :2], (full @ advantages)[:2]
+
+
+@claim("trpo.kl-constrained-step",
+       title="The linearised TRPO problem with the quadratic KL has the solution s* = √(2δ/gᵀF⁻¹g) F⁻¹g",
+       statement=r"\max_s g^Ts\ \text{s.t.}\ \tfrac12 s^TFs \le \delta\ \Rightarrow\ s^* = \sqrt{\tfrac{2\delta}{g^TF^{-1}g}}\,F^{-1}g,"
+                 r"\quad g^Ts \le \sqrt{(g^TF^{-1}g)(s^TFs)} \le g^Ts^*",
+       source=(SECTION, PROBLEM), tags=("trpo", "trust-region"))
+def _(c):
+    natural = FISHER.adjugate() * grad / FISHER.det()
+    q = (grad.T * natural)[0]
+    scope = "2×2 SPD F = LLᵀ (symbolic Cholesky factor), symbolic g, δ > 0"
+    scale = sp.sqrt(2 * delta / Q)
+    c.prove([scale**2 * Q / 2, scale * Q], [delta, sp.sqrt(2 * delta * Q)],
+            scope="q = gᵀF⁻¹g > 0, δ > 0: ½s*ᵀFs* = ½c²q = δ (the constraint is active) and gᵀs* = √(2δq)")
+    c.prove(grad - FISHER * natural, sp.zeros(2, 1), rewriters=[COMBINED_NUMERATOR],
+            scope=f"{scope}: stationarity g = μ F s* with μ = 1/c")
+    s = general(2, 1, "s")
+    fs = FISHER * s
+    gap = q * (s.T * FISHER * s)[0] - (grad.T * s)[0] ** 2
+    c.prove(gap, (grad[0] * fs[1] - grad[1] * fs[0]) ** 2 / FISHER.det(), rewriters=[COMBINED_NUMERATOR],
+            scope=f"{scope}, every s: Cauchy–Schwarz in the F metric, as a Lagrange identity")
+    c.prove_nonnegative((grad[0] * fs[1] - grad[1] * fs[0]) ** 2 / (LOWER[0, 0] ** 2 * LOWER[1, 1] ** 2),
+                        scope=f"{scope}: det F = l11² l22² > 0, so gᵀs ≤ √(2δq) = gᵀs* on the constraint set")
+    c.prove(FISHER.det(), LOWER[0, 0] ** 2 * LOWER[1, 1] ** 2, scope=scope)
+
+    def kernel_vs_formula(fisher, g, budget):
+        natural_np = np.linalg.solve(fisher, g)
+        step = -trust_region_step(natural_np, g, budget)
+        cond = np.linalg.cond(fisher)
+        return [close(step, np.sqrt(2 * budget / (g @ natural_np)) * natural_np, cond=cond, what="s*"),
+                close(0.5 * step @ fisher @ step, budget, cond=cond, what="½ s*ᵀFs* = δ")]
+    c.fuzz(kernel_vs_formula, spd_matrices(4, cond=1e2), vectors(4, 0.1, 2), reals(1e-3, 1.0),
+           scope="−trust_region_step vs √(2δ/gᵀF⁻¹g)F⁻¹g (np.linalg.solve), d = 4, δ ∈ [1e-3, 1]")
+
+
+def high_precision_counterexample(digits: int = 60):
+    """Softmax policy at logits (1, −1, 0), advantages (0, 1, 0), δ = 1/10: the exact KL of the natural
+    gradient step, recomputed from scratch in ``digits``-digit mpmath arithmetic."""
+    with mpmath.workdps(digits):
+        z = [mpmath.mpf(1), mpmath.mpf(-1), mpmath.mpf(0)]
+        weights = [mpmath.exp(x) for x in z]
+        p = [w / sum(weights) for w in weights]
+        full = mpmath.matrix(3, 3)
+        for i in range(3):
+            for j in range(3):
+                full[i, j] = (p[i] if i == j else 0) - p[i] * p[j]
+        g = mpmath.matrix([full[0, 1], full[1, 1]])  # F · (0, 1, 0), free coordinates
+        fisher = mpmath.matrix([[full[0, 0], full[0, 1]], [full[1, 0], full[1, 1]]])
+        natural = mpmath.lu_solve(fisher, g)
+        budget = mpmath.mpf(1) / 10
+        scale = mpmath.sqrt(2 * budget / (g[0] * natural[0] + g[1] * natural[1]))
+        new = [mpmath.exp(z[0] + scale * natural[0]), mpmath.exp(z[1] + scale * natural[1]), mpmath.mpf(1)]
+        q = [w / sum(new) for w in new]
+        divergence = sum(pi * mpmath.log(pi / qi) for pi, qi in zip(p, q))
+        return sp.Float(mpmath.nstr(divergence, digits), digits), sp.Rational(1, 10)
+
+
+@claim("trpo.exactly-natural-gradient",
+       title="The TRPO step is exactly a natural gradient step",
+       statement=r"\theta_{\text{TRPO}} - \theta_{\text{old}} = \sqrt{\tfrac{2\delta}{g^TF^{-1}g}}\,F^{-1}g",
+       source=(SECTION, EXACTLY), expect="holds-if",
+       condition="to second order only: with the surrogate linearised and the KL replaced by ½sᵀFs; at finite δ the "
+                 "exact KL of that step differs from δ, so TRPO backtracks on the exact KL and takes a shortened "
+                 "step along the natural gradient direction",
+       depends_on=("trpo.kl-constrained-step",), tags=("trpo", "erratum"))
+def _(c):
+    exact_kl, budget = high_precision_counterexample()
+    c.counterexample({}, exact_kl, budget,
+                     detail="softmax policy with logits (1, −1, 0), advantages (0, 1, 0), δ = 0.1: the natural gradient "
+                            "step of KL model ½sᵀFs = δ has exact KL(π_old‖π_new) ≈ 0.1516 > δ, so it violates TRPO's "
+                            "constraint", scope="one concrete policy, recomputed in 60-digit mpmath")
+    base, advantages = np.array([1.0, -1.0]), np.array([0.0, 1.0, 0.0])
+    p, fisher, g = surrogate_problem(base, advantages)
+    step = -trust_region_step(natural_gradient(fisher, g), g, 0.1)
+    _, info = kl_line_search(base, step, lambda th: kl(p, policy(th)), lambda th: -policy(th) @ advantages, 0.1)
+    c.observe(info["accepted"] and info["fraction"] == 1.0,
+              detail=f"TRPO's backtracking line search (kl_line_search) on the exact KL accepts the fraction "
+                     f"{info['fraction']} of the natural gradient step (KL {info['kl']:.4f} ≤ 0.1), not the step itself",
+              data={"fraction": info["fraction"], "kl": info["kl"]})
+
+
+@claim("trpo.natural-gradient-to-second-order",
+       title="Corrected: the KL is ½sᵀFs to second order, so the natural gradient step solves TRPO to that order; "
+             "the line search fixes the length",
+       statement=r"D_{KL}(\pi_\theta\|\pi_{\theta+ts}) = \tfrac{t^2}{2}s^TF s + O(t^3)",
+       source=(SECTION, EXACTLY), corrects="trpo.exactly-natural-gradient", depends_on=("categorical.fisher",),
+       tags=("trpo", "correction"))
+def _(c):
+    u = sp.symbols("u1:4", positive=True)
+    s = sp.symbols("s1:3", real=True)
+    t = sp.Symbol("t", real=True)
+    direction = (s[0], s[1], 0)
+    p = [ui / sum(u) for ui in u]
+    divergence = (sp.log(sum(ui * sp.exp(t * si) for ui, si in zip(u, direction))) - sp.log(sum(u))
+                  - t * sum(pi * si for pi, si in zip(p, direction)))
+    pi = sp.Matrix(p[:2])
+    fisher = sp.diag(*p[:2]) - pi * pi.T
+    quadratic = (sp.Matrix(s).T * fisher * sp.Matrix(s))[0]
+    c.prove([divergence.subs(t, 0), sp.diff(divergence, t).subs(t, 0), sp.diff(divergence, t, 2).subs(t, 0)],
+            [0, 0, quadratic], rewriters=[COMBINED_NUMERATOR],
+            scope="softmax policy over 3 actions, free logits (θ₁, θ₂, 0), every base point (u = e^θ) and direction s")
+
+    def line_search_vs_loop(advantage, budget, logits):
+        base = np.asarray(logits)
+        advantages = np.array([0.0, advantage, 0.0])
+        p, fisher, g = surrogate_problem(base, advantages)
+        step = np.sqrt(2 * budget / (g @ np.linalg.solve(fisher, g))) * np.linalg.solve(fisher, g)
+        fraction = 1.0
+        for _ in range(10):
+            candidate = base + fraction * step
+            if kl(p, policy(candidate)) <= budget and policy(candidate) @ advantages > p @ advantages:
+                break
+            fraction /= 2
+        else:
+            fraction = 0.0
+        _, info = kl_line_search(base, step, lambda th: kl(p, policy(th)), lambda th: -policy(th) @ advantages, budget)
+        return close(info["fraction"], fraction, what="accepted fraction")
+    c.fuzz(line_search_vs_loop, reals(0.5, 3), reals(0.01, 1.0), vectors(2, -2, 2),
+           scope="kl_line_search vs an independent backtracking loop on the exact categorical KL, 3 actions")
+
+
+@claim("trpo.cg-natural-gradient",
+       title="TRPO computes F⁻¹g matrix-free by conjugate gradient with Fisher–vector products",
+       statement=r"x_{CG} = (F+\lambda I)^{-1}g \text{ from } v\mapsto Fv \text{ only}",
+       source=(SECTION, EXACTLY), depends_on=("trpo.kl-constrained-step",), tags=("trpo", "cg"))
+def _(c):
+    def cg_vs_solve(fisher, g, damping):
+        damped = fisher + damping * np.eye(len(g))
+        x, info = cg_natural_gradient(lambda v: fisher @ v, g, damping, tol=1e-15, maxiter=50 * len(g))
+        return close(x, np.linalg.solve(damped, g), cond=np.linalg.cond(damped), what="CG")
+    c.fuzz(cg_vs_solve, spd_matrices(6, cond=1e3), vectors(6, -3, 3), st.one_of(st.just(0.0), dampings(1e-4, 1e1)),
+           scope="cg_natural_gradient vs np.linalg.solve, d = 6, cond(F) ≤ 1e3")
+
+
+uncheckable(SECTION, "Natural gradient is the theoretical foundation of Trust Region Policy Optimization (TRPO) in "
+                     "reinforcement learning.",
+            "a historical attribution (Schulman et al. 2015 build TRPO's step on Kakade's natural policy gradient); "
+            "the mathematics behind it is trpo.kl-constrained-step and trpo.natural-gradient-to-second-order")
+uncheckable(SECTION, "PPO simplifies this by using a clipped surrogate objective instead of the hard KL constraint, "
+                     "but the motivation is the same: respect the geometry of policy space.",
+            "a description of another algorithm's design and motivation; note that clipping the probability ratio "
+            "does not bound the KL, so PPO respects the geometry only approximately")
