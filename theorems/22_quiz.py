@@ -327,40 +327,17 @@ def _(c):
 
 
 # ---------------------------------------------------------------- Question 6
-@claim("quiz.q6-eigenvalue-bound",
-       title="Q6: (I + λ𝟙)⁻¹ has eigenvalues 1/(λᵢ + λ) ≤ 1/λ, bounding the step by ‖∇L‖/λ",
-       statement=r"\mathrm{eig}\big((I+\lambda\mathbb{1})^{-1}\big) = \frac{1}{\lambda_i+\lambda} \le \frac1\lambda,\quad \|(I+\lambda\mathbb{1})^{-1}g\| \le \|g\|/\lambda",
-       source=(SECTION, r"$(I + \lambda I)^{-1}$ has eigenvalues $1/(\lambda_i + \lambda) \leq 1/\lambda$, bounding the step"),
-       depends_on=("summary.damping-notation",), tags=("quiz", "damping"))
-def _(c):
-    l1, l2, lam = sp.symbols("lambda1 lambda2 lambda", positive=True)
-    t = sp.Symbol("t", real=True)            # rotations by the rational (half-angle) parametrisation
-    Q = sp.Matrix([[1 - t ** 2, -2 * t], [2 * t, 1 - t ** 2]]) / (1 + t ** 2)
-    fisher = Q * sp.diag(l1, l2) * Q.T
-    damped_inverse_times_Q = (fisher + lam * sp.eye(2)) * Q * sp.diag(1 / (l1 + lam), 1 / (l2 + lam))
-    c.prove(damped_inverse_times_Q, Q, scope="symmetric 2×2 Fisher QΛQᵀ, λᵢ ≥ 0, every rotation Q but the half "
-            "turn (the half-angle parametrisation): (I + λ𝟙)⁻¹ = Q diag(1/(λᵢ + λ)) Qᵀ", rewriters=[("cancel", sp.cancel)])
-    c.prove_nonnegative(sp.cancel(1 / lam - 1 / (l1 + lam)), scope="1/λ − 1/(λᵢ + λ) = λᵢ/(λ(λᵢ + λ)) ≥ 0")
-
-    def step_within_bound(fisher_num, grad, damping):
-        step = natural_gradient(fisher_num, grad, damping=damping)
-        bound = np.linalg.norm(grad) / damping
-        return close(min(np.linalg.norm(step), bound), np.linalg.norm(step), cond=np.linalg.cond(fisher_num + damping * np.eye(5)))
-    c.fuzz(step_within_bound, psd_matrices(5, rank=2), vectors(5), dampings(1e-3, 1e2),
-           scope="natural_gradient kernel on singular PSD Fishers (rank 2, d = 5), λ ∈ [1e-3, 1e2]: ‖step‖ ≤ ‖g‖/λ")
-
-
 @claim("quiz.q6-large-damping-is-gradient",
-       title="Q6: as λ → ∞ the damped step is ≈ ∇L/λ, standard gradient descent",
-       statement=r"\lambda(I+\lambda\mathbb{1})^{-1}g - g = -(I+\lambda\mathbb{1})^{-1}Ig = O(1/\lambda)",
+       title="Q6: as λ → ∞ the damped step is ≈ ∇L/λ, standard gradient descent — with relative error at most λ_max/λ",
+       statement=r"\Big|\frac{\lambda}{\lambda_i+\lambda} - 1\Big| = \frac{\lambda_i}{\lambda_i+\lambda} \le \frac{\lambda_i}{\lambda}",
        source=(SECTION, r"As $\lambda \to \infty$, the update becomes $\approx \frac{1}{\lambda} \nabla\mathcal{L}$ — standard gradient descent."),
-       depends_on=("summary.damping-interpolates",), tags=("quiz", "damping"))
+       depends_on=("damping.interpolation-limits",), tags=("quiz", "damping"))
 def _(c):
-    l1, l2, lam = sp.symbols("lambda1 lambda2 lambda", positive=True)
-    g = sp.Matrix(sp.symbols("g1:3", real=True))
-    fisher = sp.diag(l1, l2)                       # in the Fisher's eigenbasis
-    gap = lam * (fisher + lam * sp.eye(2)).inv() * g - g
-    c.prove(gap.applyfunc(lambda e: sp.limit(e, lam, sp.oo)), sp.zeros(2, 1), scope="Fisher eigenbasis, λᵢ ≥ 0, symbolic g")
+    # The limit itself is proved by damping.interpolation-limits; here, how fast: per eigen-direction of I.
+    mode, lam = sp.symbols("lambda_i lambda", positive=True)
+    c.prove(1 - lam / (mode + lam), mode / (mode + lam), scope="one eigen-direction, λ_i ≥ 0, λ > 0")
+    c.prove_nonnegative(sp.cancel(mode / lam - mode / (mode + lam)),
+                        scope="so λ(I + λ𝟙)⁻¹g = g up to a relative error ≤ λ_max/λ, i.e. O(1/λ)")
 
 
 @claim("quiz.q6-small-damping-is-natural",
@@ -370,7 +347,7 @@ def _(c):
        expect="holds-if", condition="the Fisher is invertible — or, for a singular Fisher, the gradient lies in its range, "
                                     "where the limit is the pseudoinverse step I⁺g; the singular case is the one the "
                                     "question says damping is for",
-       tags=("quiz", "damping", "erratum"))
+       depends_on=("damping.interpolation",), tags=("quiz", "damping", "erratum"))
 def _(c):
     lam = sp.Symbol("lambda", positive=True)
     fisher = sp.diag(1, 0)
@@ -397,18 +374,33 @@ def _(c):
 
 
 @claim("quiz.q6-continuous-trust-region",
-       title="Q6: damping is a continuous trust-region mechanism: the step length decreases continuously in λ",
-       statement=r"\frac{d}{d\lambda}\|(I+\lambda\mathbb{1})^{-1}g\|^2 = -2\sum_i\frac{g_i^2}{(\lambda_i+\lambda)^3} \le 0",
+       title="Q6: damping is a continuous trust-region mechanism: each radius below ‖I⁻¹g‖ is the step length of one λ",
+       statement=r"r \in (0, \|I^{-1}g\|) \implies \exists!\,\lambda > 0:\ \|(I+\lambda\mathbb{1})^{-1}g\| = r",
        source=(SECTION, "It's a continuous trust-region mechanism."),
-       tags=("quiz", "damping"))
+       depends_on=("damping.trust-region",), tags=("quiz", "damping", "trust-region"))
 def _(c):
-    l1, l2, lam = sp.symbols("lambda1 lambda2 lambda", positive=True)
-    g1, g2 = sp.symbols("g1 g2", real=True)
-    length_squared = g1 ** 2 / (l1 + lam) ** 2 + g2 ** 2 / (l2 + lam) ** 2     # in the Fisher's eigenbasis
-    derivative = sp.diff(length_squared, lam)
-    c.prove(derivative, -2 * (g1 ** 2 / (l1 + lam) ** 3 + g2 ** 2 / (l2 + lam) ** 3), scope="2×2 eigenbasis, λᵢ ≥ 0")
-    c.prove_nonnegative(-derivative, scope="so every radius ‖d‖ ≤ ‖I⁻¹g‖ is reached by exactly one λ ≥ 0: a "
-                        "continuous map from λ to trust radius")
+    # damping.trust-region proves the step length strictly decreases in λ; with its limits ‖I⁻¹g‖ (λ → 0) and 0
+    # (λ → ∞) every radius is reached once.  Numerically: solve the secular equation Σ cᵢ²/(λᵢ + λ)² = r² from an
+    # eigendecomposition and check the kernel's damped step has length r there.
+    from scipy.optimize import brentq
+
+    def radius_reached(fisher_num, grad, fraction):
+        values, vecs = np.linalg.eigh(fisher_num)
+        coefficients = vecs.T @ grad
+        radius = fraction * np.linalg.norm(coefficients / values)
+
+        def secular(damping):
+            return np.linalg.norm(coefficients / (values + damping)) - radius
+        damping = brentq(secular, 0.0, np.linalg.norm(grad) / radius, xtol=1e-14, rtol=1e-14)
+        step = natural_gradient(fisher_num, grad, damping=damping)
+        reached = np.linalg.norm(coefficients / (values + damping))      # = r up to brentq's tolerance
+        return [close(np.linalg.norm(step), reached, cond=np.linalg.cond(fisher_num + damping * np.eye(len(grad)))),
+                # brentq's error in λ (xtol + rtol·λ) moves the length by at most that over (λ_min + λ), relatively
+                close(reached, radius, cond=max(1.0, (1e-14 + 1e-14 * damping) / (values.min() + damping)
+                                                 / (32 * np.finfo(float).eps)), what="the root reaches r")]
+    c.fuzz(radius_reached, spd_matrices(4, cond=1e3), vectors(4, 0.1, 1), reals(0.05, 0.95),
+           scope="natural_gradient kernel at the λ solving the secular equation (eigh + brentq) has step length r, "
+                 "d = 4, r = f‖I⁻¹g‖ with f ∈ [0.05, 0.95]")
 
 
 # ---------------------------------------------------------------- the answers, and the remaining explanation sentences
@@ -569,7 +561,7 @@ def _(c):
        title="Q6 answer: damping bounds the step when the Fisher is ill-conditioned or singular",
        statement=r"\|I^{-1}g\| = 1/\epsilon \to \infty,\quad \|(I+\lambda\mathbb{1})^{-1}g\| \le \|g\|/\lambda\quad(I = \mathrm{diag}(1,\epsilon),\ g = e_2)",
        source=(SECTION, r"To prevent the step size from being too large when $I$ is ill-conditioned or singular"),
-       depends_on=("quiz.q6-eigenvalue-bound",), tags=("quiz", "damping"))
+       depends_on=("damping.eigenvalue-bound",), tags=("quiz", "damping"))
 def _(c):
     eps, lam = sp.symbols("epsilon lambda", positive=True)
     fisher = sp.diag(1, eps)
@@ -577,6 +569,13 @@ def _(c):
     c.prove([(fisher.inv() * g)[1], ((fisher + lam * sp.eye(2)).inv() * g)[1]], [1 / eps, 1 / (eps + lam)],
             scope="all ε, λ > 0: undamped 1/ε (unbounded as ε → 0), damped 1/(ε + λ) < 1/λ")
     c.prove_nonnegative(sp.cancel(1 / lam - 1 / (eps + lam)), scope="the damped step never exceeds ‖g‖/λ")
+
+    def step_within_bound(fisher_num, grad, damping):
+        step = natural_gradient(fisher_num, grad, damping=damping)
+        bound = np.linalg.norm(grad) / damping
+        return close(min(np.linalg.norm(step), bound), np.linalg.norm(step), cond=np.linalg.cond(fisher_num + damping * np.eye(5)))
+    c.fuzz(step_within_bound, psd_matrices(5, rank=2), vectors(5), dampings(1e-3, 1e2),
+           scope="natural_gradient kernel on singular PSD Fishers (rank 2, d = 5), λ ∈ [1e-3, 1e2]: ‖step‖ ≤ ‖g‖/λ")
 
 
 @claim("quiz.q6-inverse-blows-up",
@@ -616,7 +615,7 @@ def _(c):
        title="Corrected: F + λ𝟙 ⪰ λ𝟙 ≻ 0 for PSD F — damping makes the Fisher positive definite, which is what bounds the step",
        statement=r"x^T(BB^T + \lambda\mathbb{1})x - \lambda x^Tx = \|B^Tx\|^2 \ge 0",
        source=(SECTION, "To ensure the Fisher matrix is positive definite"),
-       corrects="quiz.q6-option-a-wrong", depends_on=("quiz.q6-eigenvalue-bound",), tags=("quiz", "damping", "correction"))
+       corrects="quiz.q6-option-a-wrong", depends_on=("damping.eigenvalue-bound",), tags=("quiz", "damping", "correction"))
 def _(c):
     B = sp.Matrix(2, 2, sp.symbols("b1:5", real=True))
     x = sp.Matrix(sp.symbols("x1:3", real=True))
