@@ -2,7 +2,8 @@
 
 The lesson is plain text, one block per line.  It is split into *passages*:
 
-* a display formula ``$$...$$`` on its own line (with a short lead-in line ending in ``:`` joined to it);
+* a display formula ``$$...$$`` on its own line, joined with the sentence before it when that sentence ends in
+  ``:`` and introduces it (``... the Lagrangian is:``);
 * a table row (the header row and the ``|---|`` rule are not passages);
 * a bullet (``- ...``) and a quiz option line (``A. ... B. ...``), each one passage;
 * ``Correct Answer: ...``, one passage;
@@ -38,7 +39,6 @@ _OPTIONS = re.compile(r"^A\. .* B\. ")
 _GLUED_LABEL = re.compile(r"(?<=[a-z0-9)$])(?=(?:Problem|Example|Question) \d+:)")
 _MAX_HEADING = 90
 _MAX_LABEL = 40
-_MAX_LEAD = 60
 
 
 @dataclass
@@ -190,7 +190,7 @@ def split_passages(material: str) -> tuple[list[Passage], list[Heading]]:
         this_line: list[Passage] = []
         if stripped.startswith("$$") and stripped.endswith("$$") and len(stripped) > 4:
             lead = previous_line[-1] if previous_line else None
-            if lead and lead.text.endswith(":") and len(lead.text) <= _MAX_LEAD and lead.kind in ("sentence", "label"):
+            if lead and lead.text.endswith(":") and lead.kind in ("sentence", "label"):
                 passages.remove(lead)
                 add("formula", lead.text + " " + stripped, lead.start, end, this_line)
             else:
