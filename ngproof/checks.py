@@ -125,8 +125,11 @@ class Checks:
 
     def prove_nonnegative(self, expr, *, scope: str, rewriters: Sequence[Rewriter] = (), detail: str = "") -> bool:
         """Symbolic evidence that every entry of ``expr`` is >= 0 under the symbols' assumptions."""
-        ok, method = proves_nonnegative(expr, rewriters)
         steps = [{"label": "expression", "latex": _latex(expr)}]
+        if has_float(expr):
+            text = "the expression contains floating-point numbers, which sympy rounds: no proof (use sp.Rational)"
+            return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))
+        ok, method = proves_nonnegative(expr, rewriters)
         status = "proved" if ok else "inconclusive"
         text = detail or (f"sympy deduces ≥ 0 ({method})" if ok else "sympy could not deduce ≥ 0 (not a disproof)")
         return self._record(Evidence("symbolic", status, text, scope=scope, steps=steps))

@@ -112,6 +112,8 @@ def test_prove_nonnegative(c):
     assert last(c).status == "proved"
     c.prove_nonnegative(x - p, scope="all real x, p > 0")
     assert last(c).status == "inconclusive"
+    c.prove_nonnegative(sp.Float(0.1) * 3 - sp.Rational(3, 10), scope="a rounding residue, 5.6e-17")
+    assert last(c).status == "inconclusive" and "floating-point" in last(c).detail
 
 
 # --- counterexamples ---------------------------------------------------------------------------
