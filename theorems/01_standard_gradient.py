@@ -9,7 +9,7 @@ import sympy as sp
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ngproof import claim, close
+from ngproof import claim, close, uncheckable
 from ngproof.kernels import bernoulli_gradient
 from ngproof.strategies import vectors
 from ngproof.symbolic.families import bernoulli_expectation, kl_taylor
@@ -41,6 +41,30 @@ def _(c):
     c.prove_nonnegative(squares, scope="n = 3, symbolic real entries")
     norm = sp.sqrt(g.dot(g))
     c.prove(g.dot(-g / norm), -norm, scope="n = 3, g ≠ 0: the bound is attained at d = −g/|g|")
+
+
+uncheckable(SECTION, r"$$\theta_{t+1} = \theta_t - \eta \nabla_\theta \mathcal{L}(\theta_t)$$",
+            "the definition of the update; its steepest-descent property is gd.steepest-euclidean")
+uncheckable(SECTION, "But parameter space has no intrinsic geometry.",
+            "a framing sentence; its checkable content, that Euclidean lengths and steps in parameters are not "
+            "distribution changes, is gd.euclidean-distance and gd.not-invariant")
+uncheckable(SECTION, "Consider reparameterizing a Bernoulli distribution:", "an introduction to the two parameterisations")
+uncheckable(SECTION, r"Parameterization A: $\theta \in (0, 1)$ — the probability itself",
+            "a definition; the map to parameterisation B is checked in gd.log-odds-map")
+uncheckable(SECTION, "This is a fundamental flaw when optimizing over probability distributions.", "a judgement")
+
+
+@claim("gd.log-odds-map",
+       title="The log-odds is a smooth bijection of (0, 1) onto ℝ with inverse σ",
+       statement=r"\phi = \lograc{\theta}{1-\theta}:\ \sigma(\phi) = \theta,\ \lograc{\sigma(\phi)}{1-\sigma(\phi)} = \phi,\ "
+                 r"rac{d\phi}{d\theta} = rac{1}{\theta(1-\theta)} > 0",
+       source=(SECTION, r"Parameterization B: $\phi = \log\frac{\theta}{1-\theta}$ — the log-odds"),
+       tags=("reparameterization", "bernoulli"))
+def _(c):
+    logit = sp.log(theta / (1 - theta))
+    c.prove(sp.cancel(sigma.subs(phi, logit)), theta, scope="all θ ∈ (0, 1)")
+    c.prove(sp.log(sp.cancel(sigma / (1 - sigma))), phi, scope="all real φ")
+    c.prove(sp.diff(logit, theta), 1 / (theta * (1 - theta)), scope="all θ ∈ (0, 1)")
 
 
 @claim("gd.chain-rule-bernoulli",
@@ -99,6 +123,26 @@ def _(c):
     c.observe(abs(landed - theta_step) > sp.Rational(1, 10), scope="exact values evaluated to 50 digits",
               detail=f"the θ-step lands on θ = 7/10, the φ-step on θ = σ(1/20) = {sp.N(landed, 8)}",
               data={"theta_step": "7/10", "phi_step_as_theta": str(sp.N(landed, 20))})
+
+
+@claim("gd.invariance-group",
+       title="Plain gradient descent is invariant exactly under Euclidean isometries, not under other linear maps",
+       statement=r"\phi = A\theta + b:\ \phi - \eta A^{-T}\nabla_\theta\mathcal{L} = A(\theta - \eta\nabla_\theta\mathcal{L}) + b "
+                 r"\iff A^{-T} = A \iff A^T A = \mathbb{1}",
+       source=(SECTION, r"the update $\Delta\theta = -\eta\nabla\mathcal{L}$ is NOT invariant to reparameterization"),
+       depends_on=("gd.chain-rule-bernoulli",), tags=("gradient-descent", "reparameterization"))
+def _(c):
+    t, s1, s2 = sp.symbols("t s1 s2", real=True)
+    g = sp.Matrix(sp.symbols("g1:3", real=True))
+    # rotations by every angle but π, rationally: cos = (1 − t²)/(1 + t²), sin = 2t/(1 + t²)
+    rotation = sp.Matrix([[1 - t ** 2, -2 * t], [2 * t, 1 - t ** 2]]) / (1 + t ** 2)
+    # the φ-step is −η A^{-T}∇_θL (∇_φL = A^{-T}∇_θL); the image of the θ-step is −η A ∇_θL
+    c.prove(rotation.T.inv() * g, rotation * g,
+            scope="every rotation of the plane (angle ≠ π; the reflection −1 is immediate), every gradient: the two "
+                  "steps coincide")
+    scaling = sp.diag(s1, s2)
+    c.prove(scaling.T.inv() * g - scaling * g, sp.Matrix([g[0] * (1 - s1 ** 2) / s1, g[1] * (1 - s2 ** 2) / s2]),
+            scope="every diagonal rescaling: the steps differ unless s_i² = 1 (e.g. s = (2, 1): (−3/2) g₁ ≠ 0)")
 
 
 @claim("gd.euclidean-distance",

@@ -9,7 +9,7 @@ well as the genuinely different coordinate, the probability p = σ(θ).
 import numpy as np
 import sympy as sp
 
-from ngproof import claim
+from ngproof import claim, uncheckable
 from ngproof.kernels import bernoulli_fisher, bernoulli_gradient, bernoulli_natural_gradient
 from ngproof.symbolic.families import bernoulli_expectation, fisher
 
@@ -49,6 +49,21 @@ literal_fisher = fisher(x * sp.log(inner) + (1 - x) * sp.log(1 - inner), [phi], 
 # the genuinely different coordinate: the probability p, with loss −log p and Fisher 1/(p(1−p))
 loss_p = -sp.log(p)
 fisher_p = fisher(x * sp.log(p) + (1 - x) * sp.log(1 - p), [p], bernoulli_expectation(x, p))[0, 0]
+
+
+@claim("ex1.setup",
+       title="The example's loss is the Bernoulli cross-entropy at y = 1",
+       statement=r"-y\log\sigma(\theta) - (1-y)\log(1-\sigma(\theta))\big|_{y=1} = -\log\sigma(\theta) = \log(1+e^{-\theta})",
+       source=(SECTION, r"Given observed data $y=1$ (single observation), loss $\mathcal{L}(\theta) = -\log\sigma(\theta)$."),
+       depends_on=("bernoulli.gradient",), tags=("example", "bernoulli"))
+def _(c):
+    cross_entropy = -y * sp.log(sigmoid(theta)) - (1 - y) * sp.log(1 - sigmoid(theta))
+    c.prove(cross_entropy.subs(y, 1), -sp.log(sigmoid(theta)), scope="y = 1, all real θ")
+    c.prove(sp.exp(-sp.log(sigmoid(theta))), sp.exp(loss), scope="all real θ: −log σ(θ) = log(1 + e^{−θ}) (exponentiated)")
+
+
+uncheckable(SECTION, r"Compute and compare the standard and natural gradient updates from $\theta_0 = 0$ with $\eta = 1$.",
+            "the exercise's instructions; its numbers are checked below")
 
 
 @claim("ex1.sigmoid-at-zero",
