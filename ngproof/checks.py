@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Sequence
 
@@ -40,6 +41,14 @@ def derived_seed(seed: int, *parts: object) -> int:
 def _latex(expr) -> str:
     text = sp.latex(expr)
     return text if len(text) <= _MAX_LATEX else text[:_MAX_LATEX] + r"\ldots"
+
+
+def _step(label: str, expr, mathml: bool) -> dict[str, str]:
+    """A proof step: its LaTeX, and (for the HTML report) sympy's presentation MathML when asked."""
+    step = {"label": label, "latex": _latex(expr)}
+    if mathml and len(step["latex"]) < _MAX_LATEX:
+        step["mathml"] = sp.printing.mathml(expr, printer="presentation")
+    return step
 
 
 def _plain(value: Any) -> Any:
@@ -97,8 +106,11 @@ def parse_stated(stated: str) -> tuple[Decimal, int, bool]:
 class Checks:
     """Collects a claim's evidence; see the module docstring for the verbs."""
 
-    def __init__(self, claim_id: str, seed: int = 0, profile: str = "ci") -> None:
+    def __init__(self, claim_id: str, seed: int = 0, profile: str = "ci", mathml: bool | None = None) -> None:
         self.claim_id = claim_id
+        # MathML of proof steps costs ~5 ms each: made only when an HTML report is wanted (verify --html
+        # sets NGPROOF_MATHML=1 for its workers).
+        self.mathml = os.environ.get("NGPROOF_MATHML") == "1" if mathml is None else mathml
         self.seed = seed
         self.profile = profile
         self.evidence: list[Evidence] = []
@@ -110,7 +122,7 @@ class Checks:
 
     def prove(self, lhs, rhs, *, scope: str, rewriters: Sequence[Rewriter] = (), detail: str = "") -> bool:
         """Symbolic evidence that ``lhs == rhs`` for all values allowed by ``scope``."""
-        steps = [{"label": "left side", "latex": _latex(lhs)}, {"label": "right side", "latex": _latex(rhs)}]
+        steps = [_step("left side", lhs, self.mathml), _step("right side", rhs, self.mathml)]
         if has_float((lhs, rhs)):
             text = "a side contains floating-point numbers, which sympy rounds: no proof (use sp.Rational)"
             return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))
@@ -119,13 +131,13 @@ class Checks:
             steps.append({"label": f"left − right, by {reduction.method}", "latex": "0"})
             text = detail or f"left − right reduces to 0 by {reduction.method}"
             return self._record(Evidence("symbolic", "proved", text, scope=scope, steps=steps))
-        steps.append({"label": "left − right, not reduced", "latex": _latex(reduction.residual)})
+        steps.append(_step("left − right, not reduced", reduction.residual, self.mathml))
         text = "sympy did not reduce left − right to 0 (this is not a disproof)"
         return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))
 
     def prove_nonnegative(self, expr, *, scope: str, rewriters: Sequence[Rewriter] = (), detail: str = "") -> bool:
         """Symbolic evidence that every entry of ``expr`` is >= 0 under the symbols' assumptions."""
-        steps = [{"label": "expression", "latex": _latex(expr)}]
+        steps = [_step("expression", expr, self.mathml)]
         if has_float(expr):
             text = "the expression contains floating-point numbers, which sympy rounds: no proof (use sp.Rational)"
             return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))

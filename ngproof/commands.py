@@ -16,6 +16,8 @@ def verify(args) -> int:
     if args.jobs > 1:  # one BLAS thread per worker: the workers already use the cores
         for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
             os.environ.setdefault(variable, "1")
+    if args.html:  # proof steps also as sympy's presentation MathML, made in the workers
+        os.environ["NGPROOF_MATHML"] = "1"
     from ngproof.report import json_report, text
     from ngproof.verification import verify as run_verification
 

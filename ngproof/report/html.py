@@ -21,7 +21,7 @@ from ngproof.evidence import STATUSES, Evidence
 from ngproof.lessons import Lesson, lesson_of
 from ngproof.report import figures as figure_module
 from ngproof.report import graph
-from ngproof.report.mathml import rich_text, to_mathml
+from ngproof.report.mathml import from_presentation, rich_text, to_mathml
 from ngproof.runner import ClaimResult
 from ngproof.verification import Run
 
@@ -64,11 +64,16 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _step_formula(step: dict[str, str]) -> Markup:
+    """A proof step in sympy's own MathML when the run made it, else its LaTeX converted."""
+    printed = from_presentation(step["mathml"]) if step.get("mathml") else None
+    return (printed or to_mathml(step.get("latex", ""), display=True)).markup
+
+
 def _evidence_view(evidence: Evidence) -> dict[str, Any]:
     return {
         "item": evidence,
-        "steps": [{"label": s.get("label", ""), "formula": to_mathml(s.get("latex", ""), display=True).markup}
-                  for s in evidence.steps],
+        "steps": [{"label": s.get("label", ""), "formula": _step_formula(s)} for s in evidence.steps],
         "counterexample": [(str(k), _value(v)) for k, v in (evidence.counterexample or {}).items()],
         "multiline": "\n" in evidence.detail,
     }

@@ -143,6 +143,22 @@ def to_mathml(latex: str, display: bool = False) -> Formula:
     return Formula(Markup(ET.tostring(root, encoding="unicode")))
 
 
+def from_presentation(mathml: str, display: bool = True) -> Formula | None:
+    """sympy's presentation MathML (no ``<math>`` root) as a linted ``<math>`` element, or None."""
+    try:
+        root = ET.fromstring(f"<math>{mathml}</math>".replace("&InvisibleTimes;", "&#8290;")
+                             .replace("&ApplyFunction;", "&#8289;").replace("&#x2062;", "&#8290;"))
+    except ET.ParseError:
+        return None
+    if lint(root):
+        return None
+    _sanitise(root)
+    root.set("xmlns", MATHML_NS)
+    if display:
+        root.set("display", "block")
+    return Formula(Markup(ET.tostring(root, encoding="unicode")))
+
+
 def rich_text(text: str) -> Markup:
     """Prose with ``$…$`` and ``$$…$$`` formulas: the prose escaped, the formulas as MathML."""
     pieces, position = [], 0
