@@ -37,7 +37,7 @@ SMALL_D = 64
 
 @njit(cache=True)
 def _cholesky_solve_core(fisher, rhs, damping, work):
-    """Factor fisher + damping*I and solve; ``rhs`` is (k, d), one system per row.
+    """Factor fisher + damping*I and solve; ``rhs`` is (d,) or (k, d), one system per row.
 
     ``work`` is (d + k, d): rows [0, d) receive the Cholesky factor L (lower
     triangle), rows [d, d + k) the solutions.  Status: 0 ok, -1 fisher not
@@ -45,6 +45,7 @@ def _cholesky_solve_core(fisher, rhs, damping, work):
     positive definite.
     """
     d = fisher.shape[0]
+    rhs = rhs.reshape((-1, d))  # a (d,) gradient is one row; no copy (C-contiguous)
     k = rhs.shape[0]
     for i in range(d):
         for j in range(d):
@@ -175,8 +176,8 @@ def natural_gradient(fisher, grad, damping: float = 0.0) -> np.ndarray:
     dtype = fisher.dtype
     d = fisher.shape[0]
     if d <= SMALL_D:
-        rhs = grad.reshape(1, d) if grad.ndim == 1 else np.ascontiguousarray(grad.T)
-        work = np.empty((d + rhs.shape[0], d), dtype=dtype)
+        rhs = grad if grad.ndim == 1 else np.ascontiguousarray(grad.T)
+        work = np.empty((d + (1 if grad.ndim == 1 else rhs.shape[0]), d), dtype=dtype)
         status = _cholesky_solve_core(fisher, rhs, damping, work)
         if status == -1:
             check_finite(fisher, "fisher")

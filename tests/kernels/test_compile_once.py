@@ -48,4 +48,5 @@ def test_each_core_compiles_once_per_dtype():
     for dtype in (np.float64, np.float32, np.float64):
         _exercise(dtype)
     assert [len(core.signatures) for core in CORES] == counts
-    assert all(1 <= c <= 2 for c in counts), dict(zip([c.__name__ for c in CORES], counts))
+    # one signature per dtype, and per rank of the gradient for the dense solve
+    assert all(1 <= c <= 4 for c in counts), dict(zip([c.__name__ for c in CORES], counts))
