@@ -3,8 +3,8 @@ import numpy as np
 import sympy as sp
 
 from ngproof import claim, close
-from ngproof.kernels import natural_gradient, tikhonov
-from ngproof.strategies import dampings, spd_matrices, vectors
+from ngproof.kernels import natural_gradient
+from ngproof.strategies import spd_matrices, vectors
 
 SECTION = "Summary"
 

@@ -1,7 +1,6 @@
 """Quiz: Questions 1–6, each correct answer and the factual sentences of its explanation."""
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from ngproof import claim, close, uncheckable

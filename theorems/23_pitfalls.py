@@ -5,9 +5,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from ngproof import claim, close, uncheckable
-from ngproof.kernels import (MLP, LevenbergMarquardt, lm_damping, monte_carlo_fisher, natural_gradient,
-                             softmax_fisher, train)
-from ngproof.strategies import dampings, psd_matrices, reals, vectors
+from ngproof.kernels import MLP, LevenbergMarquardt, monte_carlo_fisher, natural_gradient, softmax_fisher, train
+from ngproof.strategies import vectors
 
 SECTION = "Pitfalls"
 
