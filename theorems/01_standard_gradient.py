@@ -56,8 +56,8 @@ uncheckable(SECTION, "This is a fundamental flaw when optimizing over probabilit
 
 @claim("gd.log-odds-map",
        title="The log-odds is a smooth bijection of (0, 1) onto ℝ with inverse σ",
-       statement=r"\phi = \lograc{\theta}{1-\theta}:\ \sigma(\phi) = \theta,\ \lograc{\sigma(\phi)}{1-\sigma(\phi)} = \phi,\ "
-                 r"rac{d\phi}{d\theta} = rac{1}{\theta(1-\theta)} > 0",
+       statement=r"\phi = \log\frac{\theta}{1-\theta}:\ \sigma(\phi) = \theta,\ \log\frac{\sigma(\phi)}{1-\sigma(\phi)} = \phi,\ "
+                 r"\frac{d\phi}{d\theta} = \frac{1}{\theta(1-\theta)} > 0",
        source=(SECTION, r"Parameterization B: $\phi = \log\frac{\theta}{1-\theta}$ — the log-odds"),
        tags=("reparameterization", "bernoulli"))
 def _(c):

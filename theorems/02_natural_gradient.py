@@ -117,7 +117,7 @@ def _(c):
        title="The boxed natural-gradient update, and that it is a descent step",
        statement=r"\theta_{t+1} = \theta_t - \eta\, I(\theta_t)^{-1}\nabla_\theta\mathcal{L}(\theta_t),\qquad "
                  r"\frac{d}{d\eta}\mathcal{L}(\theta_{t+1})\Big|_{\eta=0} = -\nabla\mathcal{L}^T I^{-1}\nabla\mathcal{L} \le 0",
-       source=(SECTION, r"$$\boxed{\theta_{t+1} = \theta_t - \eta \, I(\theta_t)^{-1} \, \nabla_\theta\mathcal{L}(\theta_t)}$$"),
+       source=(SECTION, r"$$\boxed{\theta_{t+1} = \theta_t - \eta \, I(\theta_t)^{-1} \, \nabla_\theta \mathcal{L}(\theta_t)}$$"),
        depends_on=("ng.steepest-per-kl",), tags=("natural-gradient", "kernel"))
 def _(c):
     information, lower = spd(3)

@@ -237,9 +237,9 @@ def _(c):
 
 @claim("ex1.phi-same-answer-identity",
        title="Corrected: read as φ ≡ θ, the natural step in φ lands on σ(2) ≈ 0.881 — by identity, not by invariance",
-       statement=r"\phi = \lograc{\sigma(	heta)}{1-\sigma(	heta)} = 	heta \Rightarrow \phi_{	ext{new}} = 2,\ "
-                 r"\sigma(2) pprox 0.881",
-       source=(SECTION, r"Under the inverse sigmoid, $\phi = 2$ corresponds to $	heta = \sigma(2) pprox 0.881$ — same answer!"),
+       statement=r"\phi = \log\frac{\sigma(\theta)}{1-\sigma(\theta)} = \theta \Rightarrow \phi_{\text{new}} = 2,\ "
+                 r"\sigma(2) \approx 0.881",
+       source=(SECTION, r"Under the inverse sigmoid, $\phi = 2$ corresponds to $\theta = \sigma(2) \approx 0.881$ — same answer!"),
        corrects="ex1.phi-same-answer", depends_on=("ex1.phi-is-theta", "ex1.natural-step"),
        tags=("example", "bernoulli", "correction"))
 def _(c):
