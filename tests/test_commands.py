@@ -46,3 +46,16 @@ def test_verify_writes_the_json_report_and_exits_zero(write_catalogue, tmp_path,
     assert [p.name for p in target.parent.iterdir()] == ["verify.json"]  # no temporary left behind
     out, err = capsys.readouterr()
     assert "OK: every outcome as expected" in out and "seed 3" in err
+
+
+def test_verify_timeout_flag_reaches_every_claim(write_catalogue, tmp_path, capsys):
+    directory = write_catalogue({"01_hang.py": '''
+        @claim("h.hangs", title="hangs", statement="-", source=("S", "q"))
+        def _(c):
+            time.sleep(60)
+    '''})
+    target = tmp_path / "verify.json"
+    assert main(["verify", str(directory), "--timeout", "1", "-q", "--no-cache", "--json", str(target)]) == 1
+    [claim] = json.loads(target.read_text())["claims"]
+    assert claim["status"] == "timeout" and "limit of 1 s" in claim["evidence"][0]["detail"]
+    assert "T timeout" in capsys.readouterr().out
