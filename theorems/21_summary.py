@@ -92,7 +92,7 @@ def _(c):
        title="Corrected: per layer K-FAC inverts for n_in³ + n_out³ ≥ 2d^{3/2}; on Worked Example 3's layers 1.6× and 5.6× that",
        statement=r"100^3 + 50^3 = 1{,}125{,}000 \ge 2\cdot 5000^{3/2},\quad 50^3 + 10^3 = 126{,}000 \ge 2\cdot 500^{3/2}",
        source=(SECTION, r"reducing inversion from $O(d^3)$ to $O(d^{3/2})$ per layer"),
-       corrects="summary.kfac-cost", depends_on=("kfac.cost-factors",), tags=("kfac", "cost", "correction"))
+       corrects="summary.kfac-cost", depends_on=("kfac.cost-factors", "example3.answer"), tags=("kfac", "cost", "correction"))
 def _(c):
     # The bound n_in³ + n_out³ − 2d^{3/2} = (n_in^{3/2} − n_out^{3/2})² ≥ 0 is proved by kfac.cost-factors;
     # here it is evaluated on the two layers of the lesson's own network (100 → 50 → 10, biases left out).
@@ -110,7 +110,7 @@ def _(c):
        source=(SECTION, "trust regions in policy space are KL divergence constraints"),
        expect="holds-if", condition="TRPO (and PPO's KL-penalty variant); PPO-clip bounds the probability ratio by "
                                     "clipping and imposes no KL constraint",
-       tags=("trpo", "erratum"))
+       depends_on=("trpo.kl-constrained-step",), tags=("trpo", "erratum"))
 def _(c):
     p_new = sp.Symbol("p", positive=True)
     eps_clip, advantage = sp.Rational(1, 5), 1
@@ -135,7 +135,7 @@ def _(c):
        title="Corrected: TRPO's step is a natural-gradient step — the surrogate's gradient is the policy gradient, the KL's curvature the policy Fisher",
        statement=r"\nabla_\theta\mathbb{E}_{a\sim\pi_{\text{old}}}\Big[\frac{\pi_\theta(a)}{\pi_{\text{old}}(a)}A(a)\Big]_{\theta=\theta_{\text{old}}} = \mathbb{E}_{\pi_{\text{old}}}[\nabla\log\pi_\theta(a)\,A(a)]",
        source=(SECTION, "Natural gradient is the theoretical basis of TRPO/PPO in RL"),
-       corrects="summary.trpo-ppo-kl", depends_on=("ng.kl-second-order", "quiz.q2-answer"), tags=("trpo", "correction"))
+       corrects="summary.trpo-ppo-kl", depends_on=("ng.kl-second-order", "quiz.q2-answer", "trpo.natural-gradient-to-second-order"), tags=("trpo", "correction"))
 def _(c):
     # With the KL's second-order term ½ΔθᵀFΔθ (ng.kl-second-order) and the linearised surrogate, the TRPO step is
     # the trust-region natural step (quiz.q2-answer); what remains is that the surrogate's gradient is the policy
