@@ -225,8 +225,10 @@ def _(c):
        statement=r"d = -\tfrac{1}{\lambda} I^{-1}\nabla\mathcal{L}\ \text{is the descent direction } "
                  r"-I^{-1}\nabla\mathcal{L}",
        source=(SECTION, "which gives the natural gradient direction"),
-       expect="holds-if", condition="λ > 0 (dual feasibility of the KKT conditions); setting the derivative to zero "
-                                    "also admits λ < 0, whose stationary point on the ellipsoid is the maximiser",
+       expect="holds-if", condition="λ > 0, the KKT sign condition of the inequality constraint, which the text leaves "
+                                    "implicit and never establishes (it also never fixes λ, hence the step length); "
+                                    "setting the derivative to zero also admits λ < 0, whose stationary point on the "
+                                    "ellipsoid is the maximiser",
        depends_on=("ng.lagrangian-stationarity",), tags=("natural-gradient", "derivation", "erratum"))
 def _(c):
     # I = 1, ∇L = 1, ε = 1/2: both λ = ±1 make Λ stationary with ½ d² = ε; λ = −1 gives d = +1, the ascent direction

@@ -98,7 +98,7 @@ def _(c):
     reduction = reduce_to_zero(newton_phi - A_ * (-H_.I * g_))
     c.observe(not reduction.zero, scope="all n, abstract matrices, A and H invertible",
               detail="under every affine map φ = Aθ + b the Newton step in φ minus A times the Newton step in θ reduces "
-                     f"symbolically to 0 (by {reduction.method}): Newton's step is affine-invariant, so 'not "
+                     f"symbolically to 0 (sympy: {reduction.method}): Newton's step is affine-invariant, so 'not "
                      "reparam-invariant' fails for affine reparameterisations",
               data={"newton_phi_minus_image": str(reduction.residual)})
 
