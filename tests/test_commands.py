@@ -59,3 +59,21 @@ def test_verify_timeout_flag_reaches_every_claim(write_catalogue, tmp_path, caps
     [claim] = json.loads(target.read_text())["claims"]
     assert claim["status"] == "timeout" and "limit of 1 s" in claim["evidence"][0]["detail"]
     assert "T timeout" in capsys.readouterr().out
+
+
+def test_a_syntax_error_alone_fails_the_run_and_names_the_file(write_catalogue, capsys):
+    directory = write_catalogue({**GREEN, "02_broken.py": "#raw\ndef broken(:\n"})
+    assert main(["verify", str(directory), "-j", "1", "-q", "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert "✔ proved       g.corrected" in out  # the good module still ran
+    assert "LOAD ERROR" in out and "02_broken.py: line 2: SyntaxError" in out
+
+
+def test_a_declared_false_claim_that_holds_alone_fails_the_run(write_catalogue, capsys):
+    directory = write_catalogue({"01_a.py": '''
+        @claim("f.holds", title="declared false, yet true", statement="-", source=("S", "q"), expect="false")
+        def _(c):
+            c.prove(x + x, 2 * x, scope="all real x")
+    '''})
+    assert main(["verify", str(directory), "-j", "1", "-q", "--no-cache"]) == 1
+    assert "f.holds: proved, declared 'false'" in capsys.readouterr().out
