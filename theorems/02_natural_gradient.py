@@ -198,7 +198,8 @@ def _(c):
 
 
 @claim("ng.lagrangian-stationarity",
-       title="Stationarity of the Lagrangian (the lesson reuses 𝓛 for it and I for the Fisher)",
+       title="Stationarity of the Lagrangian (the lesson writes it 𝓛, the loss's symbol; its I is the Fisher, "
+             "later in the lesson the identity)",
        statement=r"\Lambda(d, \lambda) = \nabla\mathcal{L}^T d + \lambda(\tfrac12 d^T I d - \epsilon):\ "
                  r"\nabla_d \Lambda = \nabla\mathcal{L} + \lambda I d = 0 \iff d = -\tfrac{1}{\lambda} I^{-1}\nabla\mathcal{L}"
                  r"\ (\lambda \ne 0,\ I = I^T \text{ invertible})",

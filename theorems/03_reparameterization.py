@@ -235,7 +235,13 @@ def _(c):
     flow = {sp.Derivative(path, t): -natural_p.subs(p, path)}
     c.prove(sp.diff(logit.subs(p, path), t).subs(flow), -natural_logit_at_p.subs(p, path),
             scope="Bernoulli: along any solution of the probability-coordinate flow, the log-odds solve theirs")
-    c.prove(sp.diff(J_ * d_, d_), J_.T, scope="all n: a step's image under g moves at J times its velocity")
+    a, b, v1, v2 = sp.symbols("a b v1 v2", real=True)
+    maps = (sp.Function("g1"), sp.Function("g2"))
+    image_2d = sp.Matrix([g(a - eta * v1, b - eta * v2) for g in maps])
+    jac = sp.Matrix([g(a, b) for g in maps]).jacobian([a, b])
+    c.prove(sp.diff(image_2d, eta).subs(eta, 0).doit(), -jac * sp.Matrix([v1, v2]),
+            scope="any smooth map g of two parameters: the image of θ − ηv moves at −J v, which is −Ĩ_φ when v = Ĩ_θ "
+                  "(reparam.ng-transform)")
 
 
 @claim("reparam.affine-invariance",
