@@ -6,7 +6,6 @@ log-odds; the claims below check the paragraph literally, name what fails, and g
 under which its numbers hold (φ as the log-odds of the probability σ(θ), which is θ itself), as
 well as the genuinely different coordinate, the probability p = σ(θ).
 """
-import numpy as np
 import sympy as sp
 
 from ngproof import claim, uncheckable
