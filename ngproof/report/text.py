@@ -29,12 +29,17 @@ def cache_lines(run: Run) -> list[str]:
         span = stamps[0] if stamps[0] == stamps[-1] else f"{stamps[0]} to {stamps[-1]}"
         lines.append(f"{len(stamps)} of {len(run.results)} results reused from the cache {run.cache['directory']} "
                      f"(obtained {span}; --no-cache reruns them)")
-    reasons: dict[str, int] = {}
-    for reason in run.cache["rerun"].values():
-        reasons[reason] = reasons.get(reason, 0) + 1
-    if reasons:
-        lines.append(f"{len(run.cache['rerun'])} run afresh: "
-                     + "; ".join(f"{reason} ({count})" for reason, count in sorted(reasons.items())))
+    rerun = run.cache["rerun"].values()
+    if rerun:
+        changed: dict[str, int] = {}
+        for reason in rerun:
+            for part in reason.removeprefix("changed: ").split(", ") if reason.startswith("changed: ") else ():
+                changed[part] = changed.get(part, 0) + 1
+        counts = [f"{sum(r == 'not in the cache' for r in rerun)} not in the cache",
+                  f"{sum(r.startswith('changed: ') for r in rerun)} changed"
+                  + (f" ({', '.join(f'{part} {n}' for part, n in sorted(changed.items()))})" if changed else ""),
+                  f"{len(run.cache['damaged'])} damaged"]
+        lines.append(f"{len(rerun)} run afresh: {', '.join(c for c in counts if not c.startswith('0 '))}")
     for claim_id, reason in run.cache["damaged"].items():
         lines.append(f"cache: damaged entry for {claim_id} ({reason}); the claim was rerun")
     lines.extend(f"cache: {warning}" for warning in run.cache["warnings"])
