@@ -1,4 +1,10 @@
-"""Hypothesis profiles: ``ci`` (derandomised, moderate), ``dev``, ``thorough`` (large budget).
+"""Hypothesis profiles: ``ci`` (moderate budget), ``dev``, ``thorough`` (large budget).
+
+Every profile is derandomised by the run's seed: each fuzz check gets
+``hypothesis.seed`` derived from ``--seed`` (default 0) and the claim id, which
+takes precedence over hypothesis' own randomness, so the same seed gives the
+same inputs and report.  ``ci`` also sets ``derandomize`` for any test run
+outside the engine.
 
 Deadlines are off everywhere: numba's first-call compile (0.4-6 s) would trip
 them, and time is budgeted by the runner's per-claim timeout instead.  The

@@ -127,7 +127,8 @@ def run_claims(
                 if worker.claim is None and pending:
                     worker.assign(pending.popleft())
             busy = [w for w in workers if w.claim]
-            limit = {id(w): w.claim.timeout or timeout for w in busy}
+            # a claim's own limit may be tighter than the run's, never looser: --timeout is a hard cap
+            limit = {id(w): min(w.claim.timeout or timeout, timeout) for w in busy}
             now = time.perf_counter()
             wait_for = max(0.0, min(w.started + limit[id(w)] - now for w in busy))
             ready = wait([w.conn for w in busy], timeout=wait_for)

@@ -36,6 +36,30 @@ def score(label):
     return sp.diff(sp.log(sigma if label == 1 else 1 - sigma), theta)
 
 
+@claim("bernoulli.model",
+       title="The logistic model is a Bernoulli distribution with log-odds θ",
+       statement=r"p(y=1\mid\theta) = \sigma(\theta) \in (0, 1),\quad "
+                 r"\log\frac{\sigma(\theta)}{1-\sigma(\theta)} = \theta,\quad 1 - \sigma(\theta) = \sigma(-\theta)",
+       source=(SECTION, r"Model: $p(y=1 \mid \theta) = \sigma(\theta) = \frac{1}{1+e^{-\theta}}$."),
+       tags=("bernoulli",))
+def _(c):
+    c.prove(sp.log(sigma / (1 - sigma)), theta, scope="all real θ: θ is the log-odds of y = 1",
+            rewriters=[("combine logs", lambda e: sp.expand_log(sp.simplify(e), force=False))])
+    c.prove(1 - sigma, sigma.subs(theta, -theta), scope="all real θ", rewriters=to_u)
+    c.prove_nonnegative(sigma, scope="all real θ: σ(θ) ≥ 0")
+    c.prove_nonnegative(1 - sigma, scope="all real θ: σ(θ) ≤ 1", rewriters=to_u)
+
+
+@claim("bernoulli.loss-is-nll",
+       title="The cross-entropy loss is the negative log-likelihood of the label",
+       statement=r"\mathcal{L}(\theta) = -\log p(y\mid\theta)\ \text{for}\ y\in\{0,1\}",
+       source=(SECTION, r"Loss: $\mathcal{L}(\theta) = -y\log\sigma(\theta) - (1-y)\log(1-\sigma(\theta))$."),
+       depends_on=("bernoulli.model",), tags=("bernoulli",))
+def _(c):
+    c.prove([loss.subs(y, 1), loss.subs(y, 0)], [-sp.log(sigma), -sp.log(1 - sigma)],
+            scope="all real θ, both labels y ∈ {0, 1}")
+
+
 @claim("bernoulli.gradient",
        title="Gradient of the Bernoulli cross-entropy in the logit",
        statement=r"\nabla_\theta\mathcal{L} = \sigma(\theta) - y",

@@ -88,7 +88,7 @@ def render(run: Run) -> str:
     for error in run.load_errors:
         lines.append(f"\nLOAD ERROR {error.path}: {error.message}")
     counts = ", ".join(f"{n} {s}" for s, n in run.summary.items() if n)
-    lines.append(f"\n{len(run.results)} claims: {counts or 'none'}; seed {run.seed}, profile {run.profile}, "
+    lines.append(f"\n{len(run.results)} claim{'' if len(run.results) == 1 else 's'}: {counts or 'none'}; seed {run.seed}, profile {run.profile}, "
                  f"{run.seconds:.1f} s")
     lines.extend(cache_lines(run))
     if not run.results:
