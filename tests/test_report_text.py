@@ -48,7 +48,7 @@ def test_unexpected_outcomes_and_load_errors_are_listed_and_fail():
                          load_errors=[LoadError("t/02_b.py", "line 3: SyntaxError: invalid syntax")]))
     assert "a: error, declared 'holds'" in text and "numeric: ValueError: bad" in text
     assert "LOAD ERROR t/02_b.py: line 3: SyntaxError" in text
-    assert "1 claims: 1 error, 1 unexpected; seed 9, profile ci" in text
+    assert "1 claim: 1 error, 1 unexpected; seed 9, profile ci" in text
     assert text.rstrip().endswith("FAILED")
 
 
