@@ -261,6 +261,12 @@ def _(c):
                      detail="in a coordinate that differs from θ, the probability p: ∂(−log p)/∂p = −2 at p = 1/2, so "
                             "the plain step lands on p = 2.5 (not a probability), not σ(0.5) ≈ 0.622; the paragraph's "
                             "'same' holds only because its φ is θ itself")
+    literal_step = sigmoid(phi - literal_gradient)  # θ = σ(φ) after one plain step in the stated φ, from φ = 0
+    theta_step = (theta - gradient).subs(theta, half)  # the plain θ-step from the same θ = 1/2
+    c.counterexample({phi: 0}, literal_step, theta_step,
+                     detail="with the stated map θ = σ(φ): from φ = 0 (θ = 1/2) the plain φ-step gives φ ≈ 0.0944, "
+                            "θ = σ(0.0944) ≈ 0.524, while the plain θ-step from θ = 1/2 gives θ = 1/2 + (1 − σ(1/2)) "
+                            "≈ 0.878: the two differ")
 
 
 @claim("ex1.answer-numbers",
