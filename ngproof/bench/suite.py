@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -223,13 +224,15 @@ def main(argv=None) -> int:
                         help="stop each training run after this many seconds of updates")
     args = parser.parse_args(argv)
     print(f"numpy {np.__version__}, limits: {BANDWIDTH / 1e9:.0f} GB/s, {PEAK_FLOPS / 1e9:.0f} GFLOP/s; "
-          "medians of repeats, measured side by side")
+          f"medians of repeats, measured side by side; {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f} (ratios are meaningful only near 0)")
     table = Table()
     bench_categorical(table, args.quick)
     bench_dense(table)
     bench_kfac(table, args.quick)
     bench_cache()
     bench_training(10 if args.quick else args.steps, args.train_seconds)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     misses = [row[0] for row in table.rows if row[5] != "meets"]
     print(f"targets met: {len(table.rows) - len(misses)}/{len(table.rows)}" + (f"; missed: {misses}" if misses else ""))
     return 0
