@@ -16,7 +16,7 @@ and every reused result carries the time it was obtained.
 """
 from __future__ import annotations
 
-import ast
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -94,6 +94,7 @@ def code_fingerprint() -> dict[str, str]:
             "versions": _canonical(versions)}
 
 
+@functools.lru_cache(maxsize=1)
 def _library_roots() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
     roots = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths}
@@ -110,23 +111,27 @@ class _ModuleCode:
     helpers: str
 
 
-def _split_module(path: Path, claim_lines: list[int]) -> tuple[str, dict[int, str]]:
-    text = path.read_text(encoding="utf-8", errors="surrogateescape")
-    lines = text.splitlines(keepends=True)
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
-        return text, {}
-    starts = {}
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            starts[first] = node.end_lineno
+def _last_line(code: types.CodeType) -> int:
+    """The last source line of a function's code, nested functions and lambdas included."""
+    last = max((end for _, end, _, _ in code.co_positions() if end), default=code.co_firstlineno)
+    nested = (_last_line(const) for const in code.co_consts if isinstance(const, types.CodeType))
+    return max(last, *nested, code.co_firstlineno)
+
+
+def _split_module(path: Path, spans: list[tuple[int, int]]) -> tuple[str, dict[int, str]]:
+    """The module's text with every claim's block (decorator to last line) blanked, and those blocks.
+
+    A block shared by several claims (a body declared in a loop) stays in the shared text.
+    """
+    lines = path.read_text(encoding="utf-8", errors="surrogateescape").splitlines(keepends=True)
+    firsts = [first for first, _ in spans]
     blocks = {}
-    for first in claim_lines:
-        if claim_lines.count(first) == 1 and first in starts:
-            blocks[first] = "".join(lines[first - 1:starts[first]])
-            lines[first - 1:starts[first]] = [""] * (starts[first] - first + 1)
+    for first, last in spans:
+        if firsts.count(first) == 1:
+            blocks[first] = "".join(lines[first - 1:last])
+    for first, last in spans:
+        if first in blocks:
+            lines[first - 1:last] = [""] * (last - first + 1)
     return "".join(lines), blocks
 
 
@@ -135,8 +140,9 @@ def _helper_sources(module: types.ModuleType | None, own_file: str) -> str:
     if module is None:
         return ""
     roots, files = _library_roots(), set()
-    for value in vars(module).values():
-        owner = value if isinstance(value, types.ModuleType) else sys.modules.get(getattr(value, "__module__", None) or "")
+    owners = {value if isinstance(value, types.ModuleType) else sys.modules.get(getattr(value, "__module__", None) or "")
+              for value in vars(module).values()}
+    for owner in owners:
         source = getattr(owner, "__file__", None)
         if source and source.endswith(".py"):
             source = str(Path(source).resolve())
@@ -154,24 +160,26 @@ class Keys:
         self._modules: dict[str, _ModuleCode] = {}
         self._parts: dict[str, dict[str, str]] = {}
         self._keys: dict[str, str] = {}
-        self._claim_lines: dict[str, list[int]] = {}
+        self._files: dict[str, str] = {}
+        self._spans: dict[str, list[tuple[int, int]]] = {}
         for c in claims:
             file, line = self._where(c)
-            self._claim_lines.setdefault(file, []).append(line)
+            self._spans.setdefault(file, []).append((line, _last_line(c.body.__code__) if file else line))
 
-    @staticmethod
-    def _where(claim: Claim) -> tuple[str, int]:
+    def _where(self, claim: Claim) -> tuple[str, int]:
         """The file and first line of the claim's body ('' when it has no Python source)."""
         code = getattr(claim.body, "__code__", None)
         if code is None:
             return "", 0
-        return str(Path(code.co_filename).resolve()), code.co_firstlineno
+        if code.co_filename not in self._files:
+            self._files[code.co_filename] = str(Path(code.co_filename).resolve())
+        return self._files[code.co_filename], code.co_firstlineno
 
     def _module_code(self, claim: Claim) -> _ModuleCode:
         file, _ = self._where(claim)
         if file not in self._modules:
             try:
-                shared, blocks = _split_module(Path(file), self._claim_lines[file])
+                shared, blocks = _split_module(Path(file), self._spans[file])
             except (OSError, ValueError):  # no source on disk: nothing can be compared, so never reuse
                 shared, blocks = os.urandom(16).hex(), {}
             self._modules[file] = _ModuleCode(shared, blocks, _helper_sources(sys.modules.get(claim.module), file))

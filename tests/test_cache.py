@@ -288,3 +288,24 @@ def test_an_unwritable_cache_is_a_warning_not_a_failure(tmp_path):
     assert not again.failed and fresh(again) == ["t.a", "t.b", "t.c", "t.d", "t.e"]
     assert again.cache["damaged"] == {} and again.cache["warnings"]
     assert "cache: could not write the cache" in text.render(again)
+
+
+LOOP = '''
+for power in (2, 3):
+    claim(f"t.loop{power}", title="binomial", statement="-", source=("S", "q"))(
+        lambda c, power=power: c.prove((x + 1) ** power, sp.expand((x + 1) ** power), scope="all real x"))
+
+'''
+
+
+def test_claims_declared_in_a_loop_rerun_together_when_the_loop_changes(tmp_path):
+    directory = tmp_path / "theorems"
+    directory.mkdir()
+    module = directory / "01_loop.py"
+    module.write_text(HEADER + LOOP + proved("t.single"))
+    store = ResultCache(tmp_path / "cache")
+    run(directory, store)
+    module.write_text(HEADER + LOOP + proved("t.single", power=4))
+    assert fresh(run(directory, store)) == ["t.single"]
+    module.write_text(HEADER + LOOP.replace("(2, 3)", "(2, 3, 5)") + proved("t.single", power=4))
+    assert fresh(run(directory, store)) == ["t.loop2", "t.loop3", "t.loop5", "t.single"]
