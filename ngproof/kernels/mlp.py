@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array
+from ._validate import as_array, check_finite
 from .fisher import empirical_fisher as _empirical_fisher
 from .fisher import gaussian_output_fisher, softmax_fisher
 from .kfac import _augment, _gram, kronecker_dense
@@ -147,8 +147,10 @@ class MLP:
         return inputs, pre
 
     def forward(self, params, X) -> np.ndarray:
-        """Outputs (logits or predictions), shape (N, K)."""
-        return self._forward(self._params(params), self._inputs(X))[1][-1]
+        """Outputs (logits or predictions), shape (N, K); ValueError if they overflow."""
+        z = self._forward(self._params(params), self._inputs(X))[1][-1]
+        check_finite(z, "outputs (the forward pass overflowed; params or X too large)")
+        return z
 
     def loss(self, params, X, y) -> float:
         """PyTorch ``CrossEntropyLoss``/``MSELoss`` with ``reduction='mean'``."""

@@ -15,6 +15,7 @@ random teacher network of the same shape (seeded).  Methods:
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -116,16 +117,20 @@ def train(method: str, steps: int = 50, lr: float | None = None, damping: float 
                 blocks = [kfac_solve(A, G, V, lm.damping)
                           for (A, G), V in zip(factors, _layer_gradients(model, grad))]
                 delta = -np.concatenate([np.concatenate([blk[:, :-1].ravel(), blk[:, -1]]) for blk in blocks])
-            curvature = _curvature(model, params, Xb, delta, lm.damping)
             slope = grad @ delta
-            alpha = min(lr, -slope / curvature)
-            predicted = -(alpha * slope + 0.5 * alpha**2 * curvature)
-            candidate = params + alpha * delta
-            old_loss = model.loss(params, Xb, yb)
-            new_loss = model.loss(candidate, Xb, yb)
-            lm.update(old_loss - new_loss, predicted)
-            if new_loss < old_loss:
-                params = candidate
+            if slope < 0:  # otherwise the gradient is zero: nothing to descend
+                curvature = _curvature(model, params, Xb, delta, lm.damping)
+                alpha = min(lr, -slope / curvature)
+                predicted = -(alpha * slope + 0.5 * alpha**2 * curvature)
+                candidate = params + alpha * delta
+                old_loss = model.loss(params, Xb, yb)
+                try:
+                    new_loss = model.loss(candidate, Xb, yb)
+                except ValueError:  # the candidate overflowed: a rejected, bad step
+                    new_loss = math.inf
+                lm.update(old_loss - new_loss, predicted)
+                if new_loss < old_loss:
+                    params = candidate
         elapsed += time.perf_counter() - start
         losses.append(model.loss(params, X, y))
         seconds.append(elapsed)

@@ -68,6 +68,7 @@ CASES = {
     "mlp X": (lambda: K.MLP([3, 2]).forward(np.zeros(8), np.ones((2, 4))), "X"),
     "mlp nan": (lambda: K.MLP([3, 2]).forward(np.full(8, np.nan), np.ones((2, 3))), "params"),
     "train method": (lambda: K.train("adam"), "method"),
+    "mlp overflow": (lambda: K.MLP([3, 2]).forward(np.full(8, 1e200), np.full((2, 3), 1e200)), "overflow"),
 }
 
 
