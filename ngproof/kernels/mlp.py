@@ -148,7 +148,8 @@ class MLP:
 
     def forward(self, params, X) -> np.ndarray:
         """Outputs (logits or predictions), shape (N, K); ValueError if they overflow."""
-        z = self._forward(self._params(params), self._inputs(X))[1][-1]
+        with np.errstate(over="ignore", invalid="ignore"):  # reported just below instead
+            z = self._forward(self._params(params), self._inputs(X))[1][-1]
         check_finite(z, "outputs (the forward pass overflowed; params or X too large)")
         return z
 
