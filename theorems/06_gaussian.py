@@ -122,6 +122,11 @@ def _(c):
            scope="gaussian_fisher_diagonal vs Gauss–Hermite E[s²], all three parameterisations, n = 4, σ ∈ [0.05, 20]")
 
 
+uncheckable(SECTION, "The natural gradient simplifies dramatically.",
+            "an introduction: the simplification (a block-diagonal Fisher, so the natural gradient acts "
+            "coordinate by coordinate) is what gaussian.fisher and gaussian.ng-mean prove")
+
+
 @claim("gaussian.ng-mean",
        title="Natural gradient for the mean: σ² ∇_μ L, in every parameterisation of the scale",
        statement=r"\tilde\nabla_{\mu_i}\mathcal{L} = \sigma_i^2\, \nabla_{\mu_i}\mathcal{L}",

@@ -20,6 +20,31 @@ uncheckable("Practical Approximations",
             "and a Cholesky factorisation costs about d³/3 ≈ 3·10¹⁷ flops, infeasible on one machine but not impossible")
 
 
+uncheckable("Practical Approximations", "We need approximations.",
+            "a transition to the approximations that follow; each is checked in its own section")
+
+
+@claim("diagonal.approximation",
+       title="The diagonal approximation keeps I_ii = E[s_i²] ≥ 0, so its step is still a descent direction",
+       statement=r"I \approx \mathrm{diag}(I_{11},\dots,I_{dd}),\ I_{ii} = \mathbb{E}[s_i^2] \ge 0,\ "
+                 r"\nabla\mathcal{L}^T\mathrm{diag}(I)^{-1}\nabla\mathcal{L} = \textstyle\sum_i \nabla_i\mathcal{L}^2/I_{ii} \ge 0",
+       source=(SECTION, r"Simplest approach: $I(\theta) \approx \text{diag}(I_{11}, I_{22}, \ldots, I_{dd})$."),
+       tags=("diagonal",))
+def _(c):
+    scores = sp.Matrix(2, 2, lambda i, j: sp.Symbol(f"s{i + 1}{j + 1}", real=True))  # two equally likely score vectors
+    fisher = (scores[:, 0] * scores[:, 0].T + scores[:, 1] * scores[:, 1].T) / 2
+    c.prove([fisher[0, 0], fisher[1, 1]], [(scores[0, 0] ** 2 + scores[0, 1] ** 2) / 2, (scores[1, 0] ** 2 + scores[1, 1] ** 2) / 2],
+            scope="d = 2, scores on two symbolic outcomes: the diagonal is E[s_i²]")
+    c.prove_nonnegative([fisher[0, 0], fisher[1, 1]], scope="d = 2, symbolic scores")
+    c.prove_nonnegative(sum(grad[i] ** 2 / entries[i] for i in range(d)),
+                        scope="d = 3, I_ii > 0: −diag(I)⁻¹∇L never points uphill")
+
+    c.fuzz(lambda fisher, g: close(g @ diagonal_natural_gradient(np.diag(fisher).copy(), g), np.sum(g**2 / np.diag(fisher)),
+                                   cond=np.diag(fisher).max() / np.diag(fisher).min()),
+           spd_matrices(5, cond=1e3), vectors(5, -3, 3),
+           scope="gᵀ diagonal_natural_gradient(diag I, g) vs Σ g_i²/I_ii for SPD I, d = 5")
+
+
 @claim("diagonal.per-parameter-scaling",
        title="With I ≈ diag(I_11, …, I_dd) the natural gradient step is Δθ_i = −η ∇_iL / I_ii",
        statement=r"-\eta\,\mathrm{diag}(I_{11},\dots,I_{dd})^{-1}\nabla\mathcal{L} = "

@@ -10,8 +10,8 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from ngproof import claim, close
-from ngproof.kernels import MLP, kfac_factors, kfac_solve, kfac_step
+from ngproof import claim, close, uncheckable
+from ngproof.kernels import MLP, damped_inverse, kfac_factors, kfac_precondition, kfac_solve, kfac_step, kronecker_dense
 from ngproof.strategies import dampings
 from ngproof.symbolic.models import general, kron
 
@@ -41,34 +41,113 @@ def example_network(seed: int, n: int = 200):
     return model, params, X, hidden, probs, probs - np.eye(10)[labels]
 
 
-@claim("example3.dimensions",
-       title="W₂ has d = 500 parameters; its Fisher 500×500 = 250,000 entries; A₁ 50×50 = 2,500, G₂ 10×10 = 100",
-       statement=r"d = 10\cdot 50 = 500,\ 500^2 = 250{,}000,\ A_1: 50^2 = 2{,}500,\ G_2: 10^2 = 100",
-       source=(SECTION, r"The full Fisher for $W_2$ is $500 \times 500$, requiring $250,000$ entries."),
-       depends_on=("kfac.factorisation",), tags=("worked-example", "kfac"))
+@claim("example3.setup",
+       title="The network: x ∈ R¹⁰⁰, h = ReLU(W₁x) ∈ R⁵⁰, softmax over W₂h ∈ R¹⁰, so W₁ is 50 × 100",
+       statement=r"W_1 \in \mathbb{R}^{50\times100},\ W_2 \in \mathbb{R}^{10\times50},\ "
+                 r"\pi = \mathrm{softmax}(W_2\,\mathrm{ReLU}(W_1x))",
+       source=(SECTION, r"Consider a 2-layer network: $\mathbf{h} = \text{ReLU}(W_1 \mathbf{x})$"),
+       tags=("worked-example", "kfac"))
 def _(c):
-    model, _, _, hidden, _, output_gradients = example_network(0)
+    model, params, X, hidden, probs, _ = example_network(0)
+    (W1, _), (W2, _) = model.unflatten(params)
+    c.example("rows of W₁ (hidden width)", W1.shape[0], "50")
+    c.example("columns of W₁ (input width)", W1.shape[1], "100")
+    c.example("rows of W₂ (classes)", W2.shape[0], "10")
+    c.fuzz(lambda _: [close(softmax_rows(model.forward(params, X)), probs, what="MLP.forward with zero biases"),
+                      close(probs.sum(axis=1), np.ones(len(probs)), what="softmax rows sum to 1")],
+           st.just(0), max_examples=1, scope="MLP.forward of the 100 → 50 → 10 network (zero biases) vs numpy, 200 inputs")
+
+
+uncheckable(SECTION, "Compute the dimensions of the Fisher matrix and its K-FAC approximation for $W_2$.",
+            "the task statement; its answers are the example3.* claims")
+
+
+@claim("example3.parameters",
+       title="W₂ is 10 × 50, so d = 500 parameters",
+       statement=r"d = 10\cdot 50 = 500",
+       source=(SECTION, r"$W_2$ has shape $10 \times 50$, so $W_2$ flattened is $d = 500$ parameters."),
+       depends_on=("example3.setup",), tags=("worked-example", "kfac"))
+def _(c):
+    model = MLP(SIZES, activation="relu")
+    out, inp = model.shapes[1]
+    c.example("parameters of W₂ (10 × 50, no bias)", out * inp, "500")
+
+
+@claim("example3.full-fisher",
+       title="The full Fisher block of W₂ is 500 × 500 = 250,000 entries",
+       statement=r"500 \times 500 = 250{,}000",
+       source=(SECTION, r"The full Fisher for $W_2$ is $500 \times 500$, requiring $250,000$ entries."),
+       depends_on=("example3.parameters",), tags=("worked-example", "kfac"))
+def _(c):
+    c.example("entries of the full Fisher block of W₂", 500 * 500, "250,000")
+
+
+@claim("example3.factor-sizes",
+       title="K-FAC factors of W₂: A₁ = E[hhᵀ] is 50 × 50 = 2,500 entries, G₂ = E[g₂g₂ᵀ] is 10 × 10 = 100",
+       statement=r"A_1 \in \mathbb{R}^{50\times50}\ (2{,}500),\quad G_2 \in \mathbb{R}^{10\times10}\ (100),\quad "
+                 r"A_1\otimes G_2 \in \mathbb{R}^{500\times500}",
+       source=(SECTION, r"K-FAC factorizes it as $I_{W_2} \approx A_1 \otimes G_2$: - $A_1 = \mathbb{E}[\mathbf{h} "
+                        r"\mathbf{h}^T]$: $50 \times 50$ = 2,500 entries - $G_2 = \mathbb{E}[\mathbf{g}_2 "
+                        r"\mathbf{g}_2^T]$: $10 \times 10$ = 100 entries"),
+       depends_on=("example3.parameters", "kfac.factorisation"), tags=("worked-example", "kfac"))
+def _(c):
+    _, _, _, hidden, _, output_gradients = example_network(0)
     A, G = kfac_factors(hidden, output_gradients, bias=False)
-    d = model.shapes[1][0] * model.shapes[1][1]
-    c.example("parameters of W₂ (10 × 50, no bias)", d, "500")
-    c.example("entries of the full Fisher block of W₂", d * d, "250,000")
     c.example("entries of A₁ = E[h hᵀ] from kfac_factors", A.size, "2,500")
     c.example("entries of G₂ = E[g₂ g₂ᵀ] from kfac_factors", G.size, "100")
-    c.example("side of A ⊗ G, 50 · 10", A.shape[0] * G.shape[0], "500")
+    c.example("side of A₁ ⊗ G₂ (kronecker_dense)", kronecker_dense(A, G).shape[0], "500")
 
 
-@claim("example3.answer",
-       title="Answer box: ~2,600 factor entries and ~126,000 flops against 125 × 10⁶, a factor of ~1000",
-       statement=r"2{,}500 + 100 = 2{,}600,\quad 500^3 = 125\times10^6,\quad 50^3 + 10^3 = 126{,}000,\quad "
-                 r"\frac{125\times10^6}{126{,}000} \approx 992",
-       source=(SECTION, ANSWER), depends_on=("example3.dimensions", "kfac.cost-factors"),
-       tags=("worked-example", "kfac", "cost"))
+@claim("example3.flops",
+       title="O(500³) = 125 × 10⁶ flops become O(50³ + 10³) = 126,000, a factor of ~1000 (992)",
+       statement=r"500^3 = 125\times10^6,\quad 50^3 + 10^3 = 126{,}000,\quad \frac{125\times10^6}{126{,}000} \approx 992",
+       source=(SECTION, r"The $O(d^3) = O(500^3) = 125 \times 10^6$ flops become $O(50^3 + 10^3) = 126,000$ flops"),
+       depends_on=("example3.factor-sizes", "kfac.cost-factors"), tags=("worked-example", "kfac", "cost"))
 def _(c):
-    c.example("K-FAC factor entries 50² + 10²", 50**2 + 10**2, "~2,600")
     c.example("O(d³) flops for d = 500 (written 125 × 10⁶)", 500**3, "125e6")
     c.example("O(50³ + 10³) flops", 50**3 + 10**3, "126,000")
     c.example("improvement factor 125·10⁶ / 126,000 = 992.06", sp.Rational(500**3, 50**3 + 10**3), "~1000")
-    c.example("the same count in the answer box", 50**3 + 10**3, "~126,000")
+
+
+@claim("example3.answer-full-fisher",
+       title="Answer box: the full Fisher is 500 × 500, 250,000 entries, 125 × 10⁶ flops to invert",
+       statement=r"500^2 = 250{,}000,\quad 500^3 = 125\times10^6",
+       source=(SECTION, r"Full Fisher: $500 \times 500$ ($250,000$ entries, $125 \times 10^6$ flops to invert)."),
+       depends_on=("example3.full-fisher", "example3.flops"), tags=("worked-example", "kfac"))
+def _(c):
+    c.example("entries", 500**2, "250,000")
+    c.example("flops to invert, n³ (written 125 × 10⁶)", 500**3, "125e6")
+
+
+@claim("example3.answer",
+       title="Answer box: ~2,600 factor entries and ~126,000 flops to invert",
+       statement=r"2{,}500 + 100 = 2{,}600,\quad 50^3 + 10^3 = 126{,}000",
+       source=(SECTION, ANSWER), depends_on=("example3.factor-sizes", "example3.flops"),
+       tags=("worked-example", "kfac", "cost"))
+def _(c):
+    c.example("K-FAC factor entries 50² + 10²", 50**2 + 10**2, "~2,600")
+    c.example("flops to invert 50³ + 10³", 50**3 + 10**3, "~126,000")
+
+
+@claim("example3.savings-kronecker",
+       title="The savings come from the Kronecker inverse: G₂⁻¹ V A₁⁻¹ replaces the 500 × 500 inverse",
+       statement=r"\big((A_1+\alpha I)\otimes(G_2+\beta I)\big)^{-1}\mathrm{vec}\,V = "
+                 r"\mathrm{vec}\big((G_2+\beta I)^{-1}V(A_1+\alpha I)^{-1}\big)",
+       source=(SECTION, r"The savings come from the Kronecker structure $(A \otimes G)^{-1} = A^{-1} \otimes G^{-1}$."),
+       depends_on=("kfac.kronecker-inverse", "kfac.vec-convention"), tags=("worked-example", "kfac"))
+def _(c):
+    _, _, _, hidden, _, output_gradients = example_network(3)
+    A1, G2 = kfac_factors(hidden, output_gradients, bias=False)
+
+    def real_size(alpha, beta, seed):
+        V = np.random.default_rng(seed).standard_normal((10, 50))
+        A_d, G_d = A1 + alpha * np.eye(50), G2 + beta * np.eye(10)
+        dense = np.linalg.solve(np.kron(A_d, G_d), V.flatten(order="F")).reshape(V.shape, order="F")
+        computed = kfac_precondition(V, damped_inverse(A1, alpha), damped_inverse(G2, beta, method="eigh"))
+        return close(computed, dense, cond=np.linalg.cond(A_d) * np.linalg.cond(G_d))
+    c.fuzz(real_size, dampings(1e-2, 1e1), dampings(1e-2, 1e1), st.integers(0, 10**6), max_examples=3,
+           scope="kfac_precondition with damped_inverse of the 50 × 50 and 10 × 10 factors vs a dense 500 × 500 "
+                 "solve, the 100 → 50 → 10 network; 3 cases (dense solves)")
 
 
 @claim("example3.inverse-of-factors",
