@@ -1,6 +1,7 @@
 """Side-by-side benchmark: each kernel against its baseline in one run.
 
-Figures are medians of repeats; ratios are what matters (the machines are
+Kernel and baseline run in alternating blocks, and the ratio printed is the
+median of the per-pair ratios; times are medians of repeats.  Ratios are what matters (the machines are
 shared and noisy, see BENCH.md).  Machine limits used for the fractions:
 ~30 GB/s memory bandwidth and 103 GFLOP/s float64 GEMM on 2 threads.
 """
@@ -34,6 +35,27 @@ def median_time(fn, repeats: int, warmup: int = 2) -> float:
     return float(np.median(times))
 
 
+def _block_time(fn, block: int) -> float:
+    start = time.perf_counter()
+    for _ in range(block):
+        fn()
+    return (time.perf_counter() - start) / block
+
+
+def paired(ours, base, repeats: int, block: int = 1, warmup: int = 2):
+    """Alternate blocks of ``ours`` and ``base`` so both see the same machine
+    load; returns (median ours, median base, median of the per-pair ratios)."""
+    for _ in range(warmup):
+        ours()
+        base()
+    t_ours, t_base = [], []
+    for _ in range(repeats):
+        t_ours.append(_block_time(ours, block))
+        t_base.append(_block_time(base, block))
+    ratios = np.array(t_base) / np.array(t_ours)
+    return float(np.median(t_ours)), float(np.median(t_base)), float(np.median(ratios))
+
+
 def _fmt(seconds: float) -> str:
     if seconds < 1e-3:
         return f"{seconds * 1e6:8.1f} us"
@@ -46,8 +68,8 @@ class Table:
     def __init__(self):
         self.rows = []
 
-    def add(self, name, ours, base, target, extra=""):
-        ratio = base / ours
+    def add(self, name, ours, base, target, extra="", ratio=None):
+        ratio = base / ours if ratio is None else ratio
         verdict = "meets" if ratio >= target else "MISSES"
         self.rows.append((name, ours, base, ratio, target, verdict, extra))
         print(f"{name:<44} ours {_fmt(ours)}  base {_fmt(base)}  {ratio:8.1f}x  "
@@ -62,11 +84,11 @@ def bench_categorical(table: Table, quick: bool) -> None:
     probs /= probs.sum(axis=1, keepdims=True)
     grad = rng.standard_normal((n, k))
     out = np.empty_like(probs)
-    ours = median_time(lambda: K.categorical_natural_gradient(probs, grad, lam, out=out), 30)
+    ours_fn = lambda: K.categorical_natural_gradient(probs, grad, lam, out=out)  # noqa: E731
     fresh = median_time(lambda: K.categorical_natural_gradient(probs, grad, lam), 30)
     mats = -probs[:, :, None] * probs[:, None, :]
     mats[:, np.arange(k), np.arange(k)] += probs + lam
-    solve = median_time(lambda: np.linalg.solve(mats, grad[:, :, None]), 5)
+    ours_s, solve, solve_ratio = paired(ours_fn, lambda: np.linalg.solve(mats, grad[:, :, None]), 7)
 
     def closed_form():
         r = 1.0 / (probs + lam)
@@ -74,38 +96,38 @@ def bench_categorical(table: Table, quick: bool) -> None:
         coeff = (probs * dg).sum(axis=1) / ((1 - probs.sum(axis=1)) + lam * (probs * r).sum(axis=1))
         return dg + coeff[:, None] * probs * r
 
-    numpy_cf = median_time(closed_form, 20)
+    ours, numpy_cf, cf_ratio = paired(ours_fn, closed_form, 25)
     reference = np.linalg.solve(mats, grad[:, :, None])[:, :, 0]
     got = K.categorical_natural_gradient(probs, grad, lam)
     err = float(np.max(np.linalg.norm(got - reference, axis=1) / np.linalg.norm(reference, axis=1)))
     bound = 10 * k * np.finfo(float).eps * (1 + lam) / lam
     gbs = 3 * probs.nbytes / ours / 1e9
-    table.add(f"categorical NG N={n} K={k} vs np.linalg.solve", ours, solve, 60)
-    table.add("categorical NG vs numpy closed form", ours, numpy_cf, 8,
-              f"[{gbs:.1f} GB/s = {100 * gbs * 1e9 / BANDWIDTH:.0f}% of bandwidth; fresh output "
-              f"{_fmt(fresh).strip()}; rel err {err:.1e} <= bound 10K eps/lambda {bound:.1e}: "
-              f"{'ok' if err <= bound else 'FAIL'}]")
+    table.add(f"categorical NG N={n} K={k} vs np.linalg.solve", ours_s, solve, 60, ratio=solve_ratio)
+    extra = (f"[{gbs:.1f} GB/s = {100 * gbs * 1e9 / BANDWIDTH:.0f}% of bandwidth; fresh output "
+             f"{_fmt(fresh).strip()}; rel err {err:.1e} <= bound 10K eps/lambda {bound:.1e}: "
+             f"{'ok' if err <= bound else 'FAIL'}]")
+    table.add("categorical NG vs numpy closed form", ours, numpy_cf, 8, extra, ratio=cf_ratio)
 
 
 def bench_dense(table: Table) -> None:
     rng = np.random.default_rng(1)
     lam = 1e-3
-    for d, repeats, target in ((10, 2000, 4), (1000, 15, 1.3)):
+    for d, repeats, target in ((10, (41, 200), 4), (1000, (15, 1), 1.3)):
         B = rng.standard_normal((d, d))
         F = B @ B.T / d
         g = rng.standard_normal(d)
-        ours = median_time(lambda: K.natural_gradient(F, g, lam), repeats)
         if d == 10:
-            base = median_time(lambda: np.linalg.solve(F + lam * np.eye(d), g), repeats)
+            base_fn = lambda: np.linalg.solve(F + lam * np.eye(d), g)  # noqa: E731
             label = "np.linalg.solve"
         else:
-            base = median_time(lambda: sl.cho_solve(sl.cho_factor(F + lam * np.eye(d)), g), repeats)
+            base_fn = lambda: sl.cho_solve(sl.cho_factor(F + lam * np.eye(d)), g)  # noqa: E731
             label = "scipy cho_factor/cho_solve"
+        ours, base, ratio = paired(lambda: K.natural_gradient(F, g, lam), base_fn, *repeats)
         extra = ""
         if d == 1000:
             flops = d**3 / 3 + 2 * d**2
             extra = f"[{flops / ours / 1e9:.1f} GFLOP/s = {100 * flops / ours / PEAK_FLOPS:.0f}% of peak GEMM]"
-        table.add(f"dense NG d={d} vs {label}", ours, base, target, extra)
+        table.add(f"dense NG d={d} vs {label}", ours, base, target, extra, ratio=ratio)
 
 
 def _kfac_flops(n_in: int, n_out: int, batch: int) -> float:
@@ -129,13 +151,12 @@ def bench_kfac(table: Table, quick: bool) -> None:
     n, batch = (512 if quick else 1024), 256
     a, g = rng.standard_normal((batch, n)), rng.standard_normal((batch, n))
     V = rng.standard_normal((n, n + 1))
-    ours = median_time(lambda: K.kfac_step(a, g, V, lam), 7)
-    base = median_time(lambda: _scipy_kfac(a, g, V, lam), 7)
+    ours, base, ratio = paired(lambda: K.kfac_step(a, g, V, lam), lambda: _scipy_kfac(a, g, V, lam), 7)
     flops = _kfac_flops(n, n, batch)
     err = np.abs(K.kfac_step(a, g, V, lam) - _scipy_kfac(a, g, V, lam)).max()
-    table.add(f"K-FAC layer step n={n} B={batch} vs scipy", ours, base, 1.5,
-              f"[{flops / ours / 1e9:.0f} GFLOP/s = {100 * flops / ours / PEAK_FLOPS:.0f}% of peak GEMM; "
-              f"max diff {err:.1e}]")
+    extra = (f"[{flops / ours / 1e9:.0f} GFLOP/s = {100 * flops / ours / PEAK_FLOPS:.0f}% of peak GEMM; "
+             f"max diff {err:.1e}]")
+    table.add(f"K-FAC layer step n={n} B={batch} vs scipy", ours, base, 1.5, extra, ratio=ratio)
     n = 64
     a, g = rng.standard_normal((batch, n)), rng.standard_normal((batch, n))
     V = rng.standard_normal((n, n + 1))
