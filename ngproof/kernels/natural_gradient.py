@@ -83,6 +83,8 @@ def _cholesky_solve_core(fisher, rhs, damping, work):
             for p in range(i + 1, d):
                 t -= lower[p, i] * x[p]
             x[i] = t / lower[i, i]
+            if not np.isfinite(x[i]):
+                return -3
     return 0
 
 
@@ -185,6 +187,8 @@ def natural_gradient(fisher, grad, damping: float = 0.0) -> np.ndarray:
             check_finite(grad, "grad")
         if status > 0:
             raise not_positive_definite("fisher", fisher, damping)
+        if status == -3:
+            raise _overflow(damping)
         return work[d] if grad.ndim == 1 else np.ascontiguousarray(work[d:].T)
     check_finite(grad, "grad")
     buf = np.empty((d, d), dtype=dtype)
@@ -200,7 +204,16 @@ def natural_gradient(fisher, grad, damping: float = 0.0) -> np.ndarray:
     out, info = potrs(factor, rhs, lower=1, overwrite_b=1)
     if info != 0:
         raise ValueError(f"LAPACK potrs failed with info={info}")
+    if not np.isfinite(out).all():
+        raise _overflow(damping)
     return np.ascontiguousarray(out).reshape(grad.shape)
+
+
+def _overflow(damping: float) -> ValueError:
+    return ValueError(
+        f"fisher + damping*I (damping {damping:g}) is so ill-conditioned that the natural gradient "
+        "overflowed; use a larger damping"
+    )
 
 
 def diagonal_natural_gradient(fisher_diag, grad, damping: float = 0.0) -> np.ndarray:
