@@ -213,7 +213,7 @@ def _check_simplex(probs: np.ndarray, name: str) -> None:
 @njit(cache=True)
 def _categorical_row(probs, grad, damping, out, i):
     """Sherman–Morrison for row i; returns 1 when the row needs diagnosis
-    (non-finite input, a negative probability, or a row sum far from 1)."""
+    (non-finite input or output, a negative probability, or a row sum far from 1)."""
     k = probs.shape[1]
     total = 0.0
     weighted = 0.0
@@ -233,6 +233,8 @@ def _categorical_row(probs, grad, damping, out, i):
     coeff = proj / ((1.0 - total) + damping * weighted)
     for j in range(k):
         out[i, j] *= grad[i, j] + coeff * probs[i, j]
+        if not np.isfinite(out[i, j]):
+            row_ok = False
     return 0 if row_ok and abs(total - 1.0) <= 1e-4 * k else 1
 
 
@@ -291,4 +293,5 @@ def categorical_natural_gradient(probs, grad, damping: float, out=None) -> np.nd
         check_finite(probs, "probs")
         check_finite(grad, "grad")
         _check_simplex(probs, "probs")
+        raise ValueError(f"the natural gradient overflowed at damping {damping:g}; use a larger damping")
     return out.reshape(probs.shape)

@@ -37,6 +37,8 @@ CASES = {
     "gauss param": (lambda: K.gaussian_fisher_diagonal([1.0], "precision"), "parameterization"),
     "cat nan": (lambda: K.categorical_natural_gradient(np.array([np.nan, 1.0]), np.ones(2), 0.1), "probs"),
     "cat grad inf": (lambda: K.categorical_natural_gradient(P, np.array([[1, np.inf], [0, 0]]), 0.1), "grad"),
+    "cat overflow": (lambda: K.categorical_natural_gradient(np.array([1.0, 0.0]), np.array([1.0, 1e300]), 1e-300),
+                     "overflowed"),
     "cat shape": (lambda: K.categorical_natural_gradient(P, np.ones((2, 3)), 0.1), "grad"),
     "cat zero damping": (lambda: K.categorical_natural_gradient(P, P, 0.0), "damping"),
     "cat fisher": (lambda: K.categorical_fisher(np.array([0.5, 0.6])), "probs"),
