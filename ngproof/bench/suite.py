@@ -86,6 +86,7 @@ def bench_categorical(table: Table, quick: bool) -> None:
     out = np.empty_like(probs)
     ours_fn = lambda: K.categorical_natural_gradient(probs, grad, lam, out=out)  # noqa: E731
     fresh = median_time(lambda: K.categorical_natural_gradient(probs, grad, lam), 30)
+    serial = median_time(lambda: K.closed_forms._categorical_serial(probs, grad, lam, out), 30)
     mats = -probs[:, :, None] * probs[:, None, :]
     mats[:, np.arange(k), np.arange(k)] += probs + lam
     ours_s, solve, solve_ratio = paired(ours_fn, lambda: np.linalg.solve(mats, grad[:, :, None]), 7)
@@ -104,7 +105,7 @@ def bench_categorical(table: Table, quick: bool) -> None:
     gbs = 3 * probs.nbytes / ours / 1e9
     table.add(f"categorical NG N={n} K={k} vs np.linalg.solve", ours_s, solve, 60, ratio=solve_ratio)
     extra = (f"[{gbs:.1f} GB/s = {100 * gbs * 1e9 / BANDWIDTH:.0f}% of bandwidth; fresh output "
-             f"{_fmt(fresh).strip()}; rel err {err:.1e} <= bound 10K eps/lambda {bound:.1e}: "
+             f"{_fmt(fresh).strip()}; one thread {_fmt(serial).strip()}; rel err {err:.1e} <= bound 10K eps/lambda {bound:.1e}: "
              f"{'ok' if err <= bound else 'FAIL'}]")
     table.add("categorical NG vs numpy closed form", ours, numpy_cf, 8, extra, ratio=cf_ratio)
 
