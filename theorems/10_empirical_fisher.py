@@ -7,6 +7,7 @@ gradient (exact to rounding, independent of the Fisher formulas).
 """
 import numpy as np
 import sympy as sp
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from ngproof import claim, close
@@ -180,6 +181,29 @@ def _(c):
         return close(softmax_fisher(jacobians, probs), expected, cond=max(1.0, scale / max(np.linalg.norm(expected), 1e-300)))
     c.fuzz(kernel_vs_numpy, jacobian_batches(), probability_batches(),
            scope="softmax_fisher vs Σ J_nᵀ(diag π_n − π_nπ_nᵀ)J_n / N, N = 3, K = 3, d = 4")
+
+    def label_frequencies(probs, seed):
+        # With J_n selecting its own K coordinates, block n of F_MC is Σ_y w_y (e_y − π)(e_y − π)ᵀ / N for the
+        # sampled label frequencies w (Σw = 1), whose diagonal gives w_i = (N·M_ii − π_i²)/(1 − 2π_i).
+        n, k, samples = probs.shape[0], probs.shape[1], 50
+        assume(np.abs(1 - 2 * probs).min() > 0.05)
+        jacobians = np.zeros((n, k, n * k))
+        for i in range(n):
+            jacobians[i, :, i * k:(i + 1) * k] = np.eye(k)
+        estimate = monte_carlo_fisher(jacobians, probs, samples=samples, seed=seed)
+        out = []
+        for i, pi in enumerate(probs):
+            block = n * estimate[i * k:(i + 1) * k, i * k:(i + 1) * k]
+            w = (np.diag(block) - pi**2) / (1 - 2 * pi)
+            cond = 1 / np.abs(1 - 2 * pi).min()
+            out += [close(block, np.diag(w) - np.outer(w, pi) - np.outer(pi, w) + np.outer(pi, pi), cond=cond,
+                          what="an average of score outer products at sampled labels"),
+                    close(w * samples, np.round(w * samples), cond=samples * cond, what="counts are integers"),
+                    close(w.sum(), 1.0, cond=cond, what="frequencies sum to 1")]
+        return out
+    c.fuzz(label_frequencies, probability_batches(2, 3), st.integers(0, 2**31), max_examples=20,
+           scope="monte_carlo_fisher (S = 50) is exactly an average of (e_ỹ − π)(e_ỹ − π)ᵀ over sampled labels: "
+                 "frequencies recovered from its diagonal, N = 2, K = 3; 20 cases")
 
     # Monte Carlo: the mean squared error of the estimate is Σ_n (E‖X_n‖² − ‖F_n‖²)/(N² S), X_n = v vᵀ.
     rng = c.rng

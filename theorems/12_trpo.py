@@ -155,8 +155,10 @@ def _(c):
             fraction /= 2
         else:
             fraction = 0.0
-        _, info = kl_line_search(base, step, lambda th: kl(p, policy(th)), lambda th: -policy(th) @ advantages, budget)
-        return close(info["fraction"], fraction, what="accepted fraction")
+        new, info = kl_line_search(base, step, lambda th: kl(p, policy(th)), lambda th: -policy(th) @ advantages, budget)
+        return [close(info["fraction"], fraction, what="accepted fraction"),
+                close(new, base + fraction * step, cond=1 + np.linalg.norm(step) / np.linalg.norm(base + fraction * step),
+                      what="returned parameters")]
     c.fuzz(line_search_vs_loop, reals(0.5, 3), reals(0.01, 1.0), vectors(2, -2, 2),
            scope="kl_line_search vs an independent backtracking loop on the exact categorical KL, 3 actions")
 
