@@ -41,14 +41,11 @@ def fisher(parameterization: str) -> sp.Matrix:
     log_q = sum(-sp.log(_sigma_of[parameterization](p)) - (zi - mi) ** 2 / (2 * _sigma_of[parameterization](p) ** 2)
                 for zi, mi, p in zip(z, mu, second))
     to_sigma = {p: _back[parameterization](s) for p, s in zip(second, sigma)}
-    score = [sp.expand(sp.diff(log_q, p).subs(to_sigma)) for p in (*mu, *second)]
+    score = [sp.diff(log_q, p).subs(to_sigma) for p in (*mu, *second)]
     out = sp.zeros(2 * N, 2 * N)
     for i in range(2 * N):
         for j in range(i, 2 * N):
-            moment = sp.expand(score[i] * score[j])
-            for zi, mi, si in zip(z, mu, sigma):  # the coordinates are independent: iterate
-                moment = gaussian_expectation(moment, zi, mi, si)
-            out[i, j] = out[j, i] = sp.cancel(moment)
+            out[i, j] = out[j, i] = sp.cancel(gaussian_expectation(score[i] * score[j], z, mu, sigma))
     return out
 
 

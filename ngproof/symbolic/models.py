@@ -38,11 +38,17 @@ def standard_normal_moment(k: int) -> sp.Integer:
     return sp.Integer(0) if k % 2 else sp.factorial2(k - 1) if k else sp.Integer(1)
 
 
-def gaussian_expectation(expr: sp.Expr, z: sp.Symbol, mu: sp.Expr, sigma: sp.Expr) -> sp.Expr:
-    """``E[expr]`` over ``z ~ N(μ, σ²)`` for ``expr`` polynomial in ``z``, exactly."""
-    eps = sp.Dummy("eps")
-    poly = sp.Poly(sp.expand(expr.subs(z, mu + sigma * eps)), eps)
-    return sp.expand(sum(coeff * standard_normal_moment(power) for (power,), coeff in poly.terms()))
+def gaussian_expectation(expr: sp.Expr, z, mu, sigma) -> sp.Expr:
+    """``E[expr]`` over ``z ~ N(μ, σ²)`` for ``expr`` polynomial in ``z``, exactly.
+
+    ``z``, ``mu`` and ``sigma`` may also be equal-length sequences: independent
+    coordinates ``z_i ~ N(μ_i, σ_i²)``, whose joint moments factorise.
+    """
+    coordinates = list(zip(*(v if isinstance(v, (list, tuple)) else (v,) for v in (z, mu, sigma))))
+    eps = [sp.Dummy(f"eps{i}") for i in range(len(coordinates))]
+    standardised = expr.subs({zi: mi + si * ei for (zi, mi, si), ei in zip(coordinates, eps)})
+    poly = sp.Poly(sp.expand(standardised), *eps)
+    return sp.expand(sum(coeff * sp.prod([standard_normal_moment(k) for k in powers]) for powers, coeff in poly.terms()))
 
 
 def spd(n: int, name: str = "l") -> tuple[sp.Matrix, sp.Matrix]:

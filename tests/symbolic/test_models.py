@@ -33,6 +33,13 @@ def test_gaussian_expectation_of_the_variance():
     assert gaussian_expectation(sp.Integer(3), z, mu, sigma) == 3
 
 
+def test_gaussian_expectation_of_independent_coordinates_factorises():
+    z1, z2, m1, m2 = sp.symbols("z1 z2 m1 m2", real=True)
+    s1, s2 = sp.symbols("s1 s2", positive=True)
+    joint = gaussian_expectation((z1 - m1) ** 2 * (z2 - m2) ** 2 + z1 * z2, (z1, z2), (m1, m2), (s1, s2))
+    assert sp.expand(joint - (s1**2 * s2**2 + m1 * m2)) == 0
+
+
 def test_softmax_sums_to_one_and_score_is_e_minus_pi():
     u, pi = softmax(3)
     assert sp.cancel(sum(pi) - 1) == 0
