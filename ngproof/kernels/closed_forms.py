@@ -210,7 +210,7 @@ def _check_simplex(probs: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} rows must sum to 1; row {row} sums to {np.atleast_1d(sums)[row]!r}")
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")  # inlined at the IR level: a call per row cost 60 %
 def _categorical_row(probs, grad, damping, out, i):
     """Sherman–Morrison for row i; returns 1 when the row needs diagnosis
     (non-finite input or output, a negative probability, or a row sum far from 1)."""
@@ -232,8 +232,9 @@ def _categorical_row(probs, grad, damping, out, i):
         proj += p * g * r
     coeff = proj / ((1.0 - total) + damping * weighted)
     for j in range(k):
-        out[i, j] *= grad[i, j] + coeff * probs[i, j]
-        if not np.isfinite(out[i, j]):
+        x = out[i, j] * (grad[i, j] + coeff * probs[i, j])
+        out[i, j] = x
+        if not np.isfinite(x):
             row_ok = False
     return 0 if row_ok and abs(total - 1.0) <= 1e-4 * k else 1
 
