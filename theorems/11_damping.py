@@ -35,11 +35,22 @@ def damped_solve(fisher: sp.Matrix, shift, rhs: sp.Matrix) -> sp.Matrix:
 
 
 @claim("damping.fisher-singular",
-       title="The Fisher of a network is singular when N(K − 1) < d, and badly conditioned otherwise",
-       statement=r"\mathrm{rank}\, I(\theta) \le N(K-1) \ \text{for } I = \tfrac1N\textstyle\sum_n J_n^T(\mathrm{diag}\,\pi_n - \pi_n\pi_n^T)J_n",
+       title="The Fisher of a softmax network is singular: rank ≤ N(K − 1), and a common logit shift is null for every N",
+       statement=r"\mathrm{rank}\, I(\theta) \le N(K-1),\quad J_n u = \mathbf 1\ \forall n \Rightarrow I(\theta)\,u = 0"
+                 r"\quad\text{for } I = \tfrac1N\textstyle\sum_n J_n^T(\mathrm{diag}\,\pi_n - \pi_n\pi_n^T)J_n",
        source=(SECTION, r"In practice, $I(\theta)$ can be ill-conditioned or singular."),
        depends_on=("categorical.fisher-rank",), tags=("damping", "fisher"))
 def _(c):
+    # Logits z_n = B_n w + b: the direction u = (0, 1) shifts every logit by 1, which the softmax ignores.
+    p = [sp.symbols(f"p{n}_1 p{n}_2", positive=True) for n in range(2)]
+    total = sp.zeros(5, 5)
+    for n, (a, b) in enumerate(p):
+        pi = sp.Matrix([a, b, 1 - a - b])
+        jacobian = general(3, 2, f"b{n}").row_join(sp.eye(3))
+        total += jacobian.T * (sp.diag(*pi) - pi * pi.T) * jacobian / 2
+    c.prove(total * sp.Matrix([0, 0, 1, 1, 1]), sp.zeros(5, 1),
+            scope="K = 3, N = 2 inputs, logits B_n w + b with symbolic B_n and π_n: I u = 0 for the common shift u, "
+                  "so I is singular for every such model")
     model = MLP([3, 4, 3], activation="tanh")
     params = model.init_params(seed=0)
     few = c.rng.standard_normal((2, 3))
