@@ -64,6 +64,9 @@ def _(c):
     c.prove_nonnegative((grad[0] * fs[1] - grad[1] * fs[0]) ** 2 / (LOWER[0, 0] ** 2 * LOWER[1, 1] ** 2),
                         scope=f"{scope}: det F = l11² l22² > 0, so gᵀs ≤ √(2δq) = gᵀs* on the constraint set")
     c.prove(FISHER.det(), LOWER[0, 0] ** 2 * LOWER[1, 1] ** 2, scope=scope)
+    whitened = LOWER.inv() * grad
+    c.prove(q, (whitened.T * whitened)[0], rewriters=[COMBINED_NUMERATOR], scope=f"{scope}: q = ‖L⁻¹g‖²")
+    c.prove_nonnegative(sum(w**2 for w in whitened), scope=f"{scope}: q ≥ 0 (> 0 for g ≠ 0), so √(2δ/q) is real")
 
     def kernel_vs_formula(fisher, g, budget):
         natural_np = np.linalg.solve(fisher, g)
