@@ -70,7 +70,7 @@ def label_batches(n=3, k=3):
 
 
 @claim("empirical-fisher.formula",
-       title="The empirical Fisher is the mean outer product of per-example scores (PSD, rank ≤ B)",
+       title="The empirical Fisher is the mean outer product of per-example scores (and is PSD)",
        statement=r"\hat{I}(\theta) = \frac{1}{B}\sum_{i=1}^B s(\theta, x_i) s(\theta, x_i)^T \succeq 0",
        source=(SECTION, r"$$\hat{I}(\theta) = \frac{1}{B}\sum_{i=1}^B s(\theta, x_i) s(\theta, x_i)^T$$"),
        tags=("empirical-fisher",))
