@@ -41,9 +41,10 @@ ENVIRONMENT_VARIABLE = "NGPROOF_CACHE_DIR"
 DEFAULT_DIRECTORY = ".ngproof-cache"
 CACHEABLE = ("proved", "verified", "refuted", "inconclusive")
 LIBRARIES = ("numpy", "scipy", "sympy", "numba", "llvmlite", "hypothesis", "mpmath")
-# Parts of ngproof that only present results; editing them never changes a claim's evidence.
+# Parts of ngproof that present, schedule or select results: editing them never changes a
+# stored claim's evidence (the executors only carry what runner.execute produced).
 _PRESENTATION = {"report", "bench", "__main__.py", "cli.py", "commands.py", "cache.py", "scaffold.py",
-                 "pytest_plugin.py", "coverage.py"}
+                 "pytest_plugin.py", "coverage.py", "executors.py", "lessons.py", "selection.py"}
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# An ngproof result cache; 'python -m ngproof cache clear' empties it.\n"
 
 

@@ -29,6 +29,7 @@ def verify(args) -> int:
         print(f"ngproof: error: {exc}", file=sys.stderr)
         return 2
     print(f"ngproof: profile {args.profile}, seed {args.seed}, {executor.describe()}", file=sys.stderr)
+    executor.prepare(args.paths or None, args.seed, args.profile)
     result_cache = None
     if not args.no_cache:
         from ngproof.cache import ResultCache

@@ -35,6 +35,7 @@ from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, execute, run_claims
 
 Progress = Callable[[ClaimResult, int, int], None] | None
 CONNECT_TIMEOUT = "5s"
+LOAD_LIMIT = 300.0  # seconds a worker's child may take to load the catalogue, before any claim's clock starts
 RETRIES = 2  # a task whose worker dies is retried this many times on other workers
 
 
@@ -55,6 +56,9 @@ class LocalExecutor:
             seed: int = 0, profile: str = "ci", progress: Progress = None) -> list[ClaimResult]:
         return run_claims(claims, paths=paths, jobs=self.jobs, timeout=timeout, seed=seed, profile=profile,
                           progress=progress)
+
+    def prepare(self, paths: list[Path] | None, seed: int, profile: str) -> None:
+        """Nothing to prepare: the pool forks from this process, which loads the catalogue."""
 
     def close(self) -> None:
         """Nothing to release: the pool lives for one ``run``."""
@@ -81,6 +85,7 @@ def serve(paths: list[str], seed: int, profile: str, expected: str) -> None:
     claims = discover([Path(p) for p in paths] or None).by_id()
     mismatch = None if _fingerprint() == expected else (
         "this Dask worker runs other ngproof code or library versions than the client; install the same on both")
+    _send(answers, "ready")
     for line in sys.stdin:
         claim_id = line.strip()
         if mismatch or claim_id not in claims:
@@ -102,18 +107,29 @@ class _Child:
         arguments = json.dumps([paths, seed, profile, expected])
         self.process = subprocess.Popen([sys.executable, "-m", "ngproof.executors", arguments], env=environment,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+        self.ready = False
 
     def ask(self, claim_id: str, limit: float) -> tuple[str, float, list[Evidence]]:
+        """Run one claim; its limit counts from when the child has loaded the catalogue."""
+        if not self.ready:
+            self.ready = self._receive(time.perf_counter(), LOAD_LIMIT) == "ready"
+            if not self.ready:
+                self.kill()
+                detail = (f"the worker could not load the catalogue within {LOAD_LIMIT:g} s "
+                          f"(exit code {self.process.returncode})")
+                return "error", 0.0, [Evidence("numeric", "error", detail)]
         started = time.perf_counter()
         try:
             self.process.stdin.write(f"{claim_id}\n".encode())
         except OSError:
             return self._died(started)
+        answer = self._receive(started, limit)
+        return answer if answer is not None else self._outcome(started, limit)
+
+    def _receive(self, started: float, limit: float):
         header = self._read(8, started, limit)
-        if header is None:
-            return self._outcome(started, limit)
-        body = self._read(struct.unpack("<Q", header)[0], started, limit)
-        return pickle.loads(body) if body is not None else self._outcome(started, limit)
+        body = header and self._read(struct.unpack("<Q", header)[0], started, limit)
+        return pickle.loads(body) if body is not None else None
 
     def _read(self, size: int, started: float, limit: float) -> bytes | None:
         data = b""
@@ -154,11 +170,8 @@ _children: dict[int, tuple[tuple, _Child]] = {}  # worker thread -> (what its ch
 _children_lock = threading.Lock()
 
 
-def run_on_worker(claim_id: str, paths: list[str], seed: int, profile: str, limit: float,
-                  expected: str) -> tuple[str, float, list[dict], str]:
-    """The Dask task: run one claim in this worker's child process; (status, seconds, evidence, host)."""
-    import platform
-
+def _child(paths: list[str], seed: int, profile: str, expected: str) -> _Child:
+    """This worker thread's child for this catalogue, seed and profile (started if need be)."""
     loaded = (tuple(paths), seed, profile, expected)
     with _children_lock:
         previous, child = _children.get(threading.get_ident(), (None, None))
@@ -167,7 +180,30 @@ def run_on_worker(claim_id: str, paths: list[str], seed: int, profile: str, limi
                 child.kill()  # one child per worker thread: a run with another catalogue or seed replaces it
             child = _Child(paths, seed, profile, expected)
             _children[threading.get_ident()] = (loaded, child)
-    status, seconds, evidence = child.ask(claim_id, limit)
+    return child
+
+
+def start_child(paths: list[str], seed: int, profile: str, expected: str) -> None:
+    """A Dask task sent to each worker first: its child loads the catalogue while the client prepares."""
+    _child(paths, seed, profile, expected)
+
+
+def stop_children() -> int:
+    """Kill this worker's children (run on every worker when the client is done)."""
+    with _children_lock:
+        stopped = [child for _, child in _children.values()]
+        _children.clear()
+    for child in stopped:
+        child.kill()
+    return len(stopped)
+
+
+def run_on_worker(claim_id: str, paths: list[str], seed: int, profile: str, limit: float,
+                  expected: str) -> tuple[str, float, list[dict], str]:
+    """The Dask task: run one claim in this worker's child process; (status, seconds, evidence, host)."""
+    import platform
+
+    status, seconds, evidence = _child(paths, seed, profile, expected).ask(claim_id, limit)
     return status, seconds, [e.to_dict() for e in evidence], platform.node()
 
 
@@ -182,6 +218,7 @@ class DaskExecutor:
         import logging
 
         self.cluster = None
+        self._warming: list = []  # held so that the warm-up tasks are not released before they run
         try:
             if scheduler is None:
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -197,6 +234,13 @@ class DaskExecutor:
 
     def describe(self) -> str:
         return f"Dask, {self.where}"
+
+    def prepare(self, paths: list[Path] | None, seed: int, profile: str) -> None:
+        """Have every worker start loading the catalogue now (the client goes on meanwhile)."""
+        absolute = [str(Path(p).resolve()) for p in paths or []]
+        self._warming = [self.client.submit(start_child, absolute, seed, profile, _fingerprint(), workers=[address],
+                                            allow_other_workers=False, pure=False)
+                         for address in self.client.scheduler_info()["workers"]]
 
     def run(self, claims: list[Claim], *, paths: list[Path] | None = None, timeout: float = DEFAULT_TIMEOUT,
             seed: int = 0, profile: str = "ci", progress: Progress = None) -> list[ClaimResult]:
@@ -224,7 +268,16 @@ class DaskExecutor:
         return [results[c.id] for c in claims]
 
     def close(self) -> None:
-        """Disconnect, and stop the LocalCluster if this executor started one."""
+        """Disconnect; with our own LocalCluster, stop the workers' children and the cluster.
+
+        On a shared scheduler the children stay: another client's claim may be running in one,
+        and the next run with the same catalogue reuses them.
+        """
+        if self.cluster is not None and getattr(self, "client", None) is not None:
+            try:
+                self.client.run(stop_children)
+            except Exception:  # a worker already gone has no children to stop
+                pass
         for resource in (getattr(self, "client", None), self.cluster):
             if resource is not None:
                 resource.close()

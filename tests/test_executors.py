@@ -172,6 +172,15 @@ def test_executor_dask_starts_a_local_cluster(tmp_path):
     assert process.returncode == 0, process.stdout + process.stderr
     assert "LocalCluster of 2 worker processes on 127.0.0.1" in process.stderr
     assert json.loads((tmp_path / "r.json").read_text())["summary"]["unexpected"] == 0
+    time.sleep(1)
+    assert not [p for p in Path("/proc").glob("[0-9]*") if str(directory) in _command_line(p)]
+
+
+def _command_line(process: Path) -> str:
+    try:
+        return (process / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path):
