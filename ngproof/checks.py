@@ -47,7 +47,10 @@ def _step(label: str, expr, mathml: bool) -> dict[str, str]:
     """A proof step: its LaTeX, and (for the HTML report) sympy's presentation MathML when asked."""
     step = {"label": label, "latex": _latex(expr)}
     if mathml and len(step["latex"]) < _MAX_LATEX:
-        step["mathml"] = sp.printing.mathml(expr, printer="presentation")
+        try:
+            step["mathml"] = sp.printing.mathml(expr, printer="presentation")
+        except (AttributeError, TypeError):  # sequences and some objects print only as LaTeX
+            pass
     return step
 
 

@@ -233,3 +233,15 @@ def test_rng_and_derived_seeds_depend_on_seed_and_claim():
     assert len({draw("a", 1), draw("a", 2), draw("b", 1)}) == 3
     assert derived_seed(5, "a") == derived_seed(5, "a") != derived_seed(5, "b")
     assert 0 <= derived_seed(2**32 - 1, "x") < 2**32
+
+
+def test_proof_steps_carry_sympy_mathml_only_when_asked_and_sequences_fall_back_to_latex():
+    x = sp.Symbol("x")
+    asked = Checks("c", mathml=True)
+    assert asked.prove((x + 1) ** 2, x**2 + 2 * x + 1, scope="all x")
+    assert "<mi>x</mi>" in asked.evidence[0].steps[0]["mathml"]
+    assert asked.prove([x, 2 * x], [x, x + x], scope="all x")
+    assert "mathml" not in asked.evidence[1].steps[0] and asked.evidence[1].status == "proved"
+    plain = Checks("c", mathml=False)
+    plain.prove(x, x, scope="all x")
+    assert "mathml" not in plain.evidence[0].steps[0]
