@@ -51,6 +51,16 @@ def fisher_by_labels(probs: np.ndarray) -> np.ndarray:
     return np.einsum("ny,nyi,nyj->nij", probs, scores, scores)
 
 
+def subtraction_cond(probs: np.ndarray) -> float:
+    """Conditioning of forming diag(π) − ππᵀ by subtraction: (‖diag π‖ + ‖ππᵀ‖) / ‖diag π − ππᵀ‖ (large when π is peaked)."""
+    return (np.linalg.norm(probs) + np.linalg.norm(probs) ** 2) / np.linalg.norm(np.diag(probs) - np.outer(probs, probs))
+
+
+def subtraction_rounding(probs: np.ndarray) -> float:
+    """Rounding level of the eigenvalues of diag(π) − ππᵀ formed in floating point: K·eps·(‖π‖ + ‖π‖²), with SAFETY."""
+    return SAFETY * probs.shape[-1] * np.finfo(float).eps * (np.linalg.norm(probs) + np.linalg.norm(probs) ** 2)
+
+
 def simplex_rows(k: int, rows: int = 3):
     return st.lists(probability_vectors(k), min_size=rows, max_size=rows).map(np.array)
 
@@ -76,11 +86,11 @@ def _(c):
         c.prove(expected_outer, fisher_matrix(pi), rewriters=[COMBINED_NUMERATOR],
                 scope=f"K = {k}, all real logits z (π = softmax(z) in u = e^z), score differentiated")
 
-    def kernel_vs_label_sum(k, data):
-        probs = data.draw(simplex_rows(k))
-        return [close(categorical_fisher(probs), fisher_by_labels(probs), what="batched (N, K, K)"),
-                close(categorical_fisher(probs[0]), fisher_by_labels(probs[:1])[0], what="single (K, K)")]
-    c.fuzz(kernel_vs_label_sum, sizes, st.data(),
+    def kernel_vs_label_sum(probs):
+        cancellation = max(subtraction_cond(row) for row in probs)
+        return [close(categorical_fisher(probs), fisher_by_labels(probs), cond=cancellation, what="batched (N, K, K)"),
+                close(categorical_fisher(probs[0]), fisher_by_labels(probs[:1])[0], cond=cancellation, what="single (K, K)")]
+    c.fuzz(kernel_vs_label_sum, sizes.flatmap(simplex_rows),
            scope="categorical_fisher vs Σ_y π_y (e_y − π)(e_y − π)ᵀ, K ≤ 8, logits in [−4, 4]")
 
 
@@ -101,14 +111,15 @@ def _(c):
         c.prove(fisher.adjugate(), (sp.prod(pi) * sp.ones(k, k)).subs(on_simplex),
                 scope=f"{scope}: ∏π_i > 0 makes the adjugate nonzero")
 
-    def rank(k, probs):
+    def rank(probs):
+        k = probs.shape[0]
         fisher = categorical_fisher(probs)
         # Σπ = 1 holds only to rounding, so the null eigenvalue is O(K·eps), not 0: judge the rank at that level.
         # The smallest nonzero eigenvalue is ≥ min π (interlacing), far above it.
-        rounding = SAFETY * k * np.finfo(float).eps * np.linalg.norm(fisher, 2)
+        rounding = subtraction_rounding(probs)
         return [close(float(np.linalg.matrix_rank(fisher, tol=rounding)), float(k - 1), what="numerical rank"),
                 close(fisher @ np.ones(k) + probs, probs, what="F·1 = 0")]
-    c.fuzz(lambda k, data: rank(k, data.draw(probability_vectors(k))), sizes, st.data(),
+    c.fuzz(rank, sizes.flatmap(probability_vectors),
            scope="numpy matrix_rank of categorical_fisher, K ≤ 8, logits in [−4, 4]")
 
 
@@ -151,14 +162,14 @@ def _(c):
             scope="K = 3 on the simplex, λ > 0: the denominator is positive, so the formula never divides by 0")
     c.prove_nonnegative(positive_form, scope="λ > 0, π_i > 0")
 
-    def large_k(k, data):
-        probs = data.draw(probability_vectors(k))
-        grad = data.draw(vectors(k, -3, 3))
-        damping = data.draw(dampings(1e-4, 1e1))
+    def large_k(probs_and_grad, damping):
+        probs, grad = probs_and_grad
+        k = probs.shape[0]
         damped = fisher_by_labels(probs[None])[0] + damping * np.eye(k)
         return close(categorical_natural_gradient(probs, grad, damping), np.linalg.solve(damped, grad),
                      cond=np.linalg.cond(damped))
-    c.fuzz(large_k, st.integers(2, 64), st.data(),
+    c.fuzz(large_k, st.integers(2, 64).flatmap(lambda k: st.tuples(probability_vectors(k), vectors(k, -3, 3))),
+           dampings(1e-4, 1e1),
            scope="categorical_natural_gradient (O(K) per row) vs dense O(K³) solve, K ≤ 64")
 
 
@@ -176,13 +187,16 @@ def _(c):
             [scale * fisher, scale * scaled, fisher * scaled, scaled * fisher],
             scope="K = 3, all π in the open simplex: the four Penrose conditions for F⁺ = X/(π₁π₂π₃)")
 
-    def pinv_vs_formula(k, data):
-        probs = data.draw(probability_vectors(k))
+    def pinv_vs_formula(probs):
+        k = probs.shape[0]
         projector = np.eye(k) - np.ones((k, k)) / k
         expected = projector @ np.diag(1 / probs) @ projector
         eigenvalues = np.linalg.eigvalsh(fisher_by_labels(probs[None])[0])[1:]
-        return close(np.linalg.pinv(categorical_fisher(probs)), expected, cond=eigenvalues[-1] / eigenvalues[0])
-    c.fuzz(pinv_vs_formula, sizes, st.data(), scope="np.linalg.pinv(categorical_fisher) vs P diag(1/π) P, K ≤ 8")
+        # The null eigenvalue is rounding (Σπ = 1 to eps), so cut at that level, not at pinv's default 1e-15.
+        fisher = categorical_fisher(probs)
+        pinv = np.linalg.pinv(fisher, rcond=subtraction_rounding(probs) / np.linalg.norm(fisher, 2))
+        return close(pinv, expected, cond=subtraction_cond(probs) * eigenvalues[-1] / eigenvalues[0])
+    c.fuzz(pinv_vs_formula, sizes.flatmap(probability_vectors), scope="np.linalg.pinv(categorical_fisher) vs P diag(1/π) P, K ≤ 8")
 
 
 @claim("categorical.damped-limit-on-range",
