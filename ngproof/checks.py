@@ -66,7 +66,9 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    return value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)  # anything else (a hypothesis data object, a model): its text, never the object
 
 
 def exact_difference_is_nonzero(lhs, rhs, values: dict | None = None) -> tuple[bool, str]:

@@ -245,3 +245,13 @@ def test_proof_steps_carry_sympy_mathml_only_when_asked_and_sequences_fall_back_
     plain = Checks("c", mathml=False)
     plain.prove(x, x, scope="all x")
     assert "mathml" not in plain.evidence[0].steps[0]
+
+
+def test_counterexample_values_of_unknown_types_become_text():
+    from ngproof.checks import _plain
+
+    class Opaque:
+        def __repr__(self):
+            return "Opaque()"
+
+    assert _plain({"a": [Opaque(), 1.5, None, "s"]}) == {"a": ["Opaque()", 1.5, None, "s"]}

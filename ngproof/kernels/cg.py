@@ -49,8 +49,13 @@ def cg_natural_gradient(fvp: Callable[[np.ndarray], np.ndarray], grad, damping: 
             raise ValueError("fvp returned NaN or Inf")
         return out.astype(grad.dtype, copy=False) + damping * v
 
+    # The system is linear: solve for g / max|g| and scale back, so that a tiny (or huge) gradient
+    # does not underflow (overflow) the inner products.
+    scale = float(np.max(np.abs(grad))) if d else 0.0
     x = np.zeros_like(grad)
-    r = grad.copy()
+    if scale == 0.0:
+        return x, {"iterations": 0, "residual_norm": 0.0, "converged": True}
+    r = grad / scale
     p = r.copy()
     rr = float(r @ r)
     target = tol * np.sqrt(rr)
@@ -71,5 +76,5 @@ def cg_natural_gradient(fvp: Callable[[np.ndarray], np.ndarray], grad, damping: 
         p = r + (rr_new / rr) * p
         rr = rr_new
         iterations += 1
-    residual = float(np.sqrt(rr))
-    return x, {"iterations": iterations, "residual_norm": residual, "converged": bool(residual <= target)}
+    converged = bool(np.sqrt(rr) <= target)
+    return x * scale, {"iterations": iterations, "residual_norm": float(np.sqrt(rr)) * scale, "converged": converged}
