@@ -66,8 +66,7 @@ class LocalExecutor:
 
 # ---- the child process a Dask worker keeps: loads the catalogue once, runs claims on request ----
 
-def _send(stream, value) -> None:
-    data = pickle.dumps(value)
+def _write(stream, data: bytes) -> None:
     stream.write(struct.pack("<Q", len(data)) + data)
     stream.flush()
 
@@ -85,7 +84,7 @@ def serve(paths: list[str], seed: int, profile: str, expected: str) -> None:
     claims = discover([Path(p) for p in paths] or None).by_id()
     mismatch = None if _fingerprint() == expected else (
         "this Dask worker runs other ngproof code or library versions than the client; install the same on both")
-    _send(answers, "ready")
+    _write(answers, pickle.dumps("ready"))
     for line in sys.stdin:
         claim_id = line.strip()
         if mismatch or claim_id not in claims:
@@ -94,7 +93,12 @@ def serve(paths: list[str], seed: int, profile: str, expected: str) -> None:
         else:
             answer = execute(claims[claim_id], seed, profile)
         try:
-            _send(answers, answer)
+            data = pickle.dumps(answer)
+        except Exception as exc:  # e.g. a counterexample holding a live hypothesis object
+            detail = f"the claim ran ({answer[0]}) but its evidence cannot be sent back: {type(exc).__name__}: {exc}"
+            data = pickle.dumps(("error", answer[1], [Evidence("numeric", "error", detail)]))
+        try:
+            _write(answers, data)
         except BrokenPipeError:  # the worker is gone (killed, or it gave up on this claim)
             return
 
@@ -153,7 +157,10 @@ class _Child:
         return self._died(started)
 
     def _died(self, started: float) -> tuple[str, float, list[Evidence]]:
-        self.kill()
+        try:
+            self.process.wait(timeout=2)  # let it finish dying, so its own exit code is reported
+        except subprocess.TimeoutExpired:
+            self.kill()
         detail = f"the worker process died while running this claim (exit code {self.process.returncode})"
         return "error", time.perf_counter() - started, [Evidence("numeric", "error", detail)]
 

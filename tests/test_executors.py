@@ -19,7 +19,7 @@ pytest.importorskip("distributed")
 
 import ngproof.checks  # noqa: E402,F401 - loaded once here, so the local pool's forked workers start warm
 from ngproof.cache import ResultCache  # noqa: E402
-from ngproof.executors import DaskExecutor, LocalExecutor, run_on_worker  # noqa: E402
+from ngproof.executors import DaskExecutor, LocalExecutor, _fingerprint, run_on_worker  # noqa: E402
 from ngproof.report import json_report  # noqa: E402
 from ngproof.verification import verify  # noqa: E402
 
@@ -204,3 +204,17 @@ def test_the_local_executor_is_the_process_pool(tmp_path):
     assert executor.describe() == "2 worker(s)"
     assert [r.status for r in verify([directory], executor=executor).results] == [
         "proved", "verified", "verified", "refuted"]
+
+
+def test_evidence_that_cannot_be_sent_back_is_an_error_that_says_why(tmp_path):
+    directory = write(tmp_path, CLAIMS + '''
+
+@claim("d.unpicklable", title="evidence holding a lambda", statement="-", source=("S", "q"))
+def _(c):
+    from ngproof.evidence import Evidence
+    c.evidence.append(Evidence("numeric", "verified", "x", counterexample={"f": lambda: 0}))
+''')
+    status, _, evidence, _ = run_on_worker("d.unpicklable", [str(directory)], 0, "ci", 60, expected=_fingerprint())
+    assert status == "error" and "cannot be sent back" in evidence[0]["detail"]
+    status, _, _, _ = run_on_worker("d.proved", [str(directory)], 0, "ci", 60, expected=_fingerprint())
+    assert status == "proved"
