@@ -229,7 +229,8 @@ class DaskExecutor:
         try:
             if scheduler is None:
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+                                            host="127.0.0.1", dashboard_address="127.0.0.1:0",  # any free port
+                                            silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(scheduler, timeout=CONNECT_TIMEOUT)
