@@ -31,7 +31,7 @@ from typing import Callable
 
 from ngproof.claims import Claim
 from ngproof.evidence import Evidence
-from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, execute, run_claims
+from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, execute, portable, run_claims
 
 Progress = Callable[[ClaimResult, int, int], None] | None
 CONNECT_TIMEOUT = "5s"
@@ -92,11 +92,7 @@ def serve(paths: list[str], seed: int, profile: str, expected: str) -> None:
             answer = ("error", 0.0, [Evidence("numeric", "error", detail)])
         else:
             answer = execute(claims[claim_id], seed, profile)
-        try:
-            data = pickle.dumps(answer)
-        except Exception as exc:  # e.g. a counterexample holding a live hypothesis object
-            detail = f"the claim ran ({answer[0]}) but its evidence cannot be sent back: {type(exc).__name__}: {exc}"
-            data = pickle.dumps(("error", answer[1], [Evidence("numeric", "error", detail)]))
+        data = pickle.dumps(portable(answer))
         try:
             _write(answers, data)
         except BrokenPipeError:  # the worker is gone (killed, or it gave up on this claim)

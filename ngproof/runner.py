@@ -9,6 +9,7 @@ where fork is unavailable they load it again from the same paths.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import time
 import traceback
 from collections import deque
@@ -56,6 +57,16 @@ def execute(claim: Claim, seed: int, profile: str) -> tuple[str, float, list[Evi
     return judge_status(checks.evidence), seconds, checks.evidence
 
 
+def portable(answer: tuple[str, float, list[Evidence]]) -> tuple[str, float, list[Evidence]]:
+    """``answer`` if it can be pickled back to the parent, else an error that says why."""
+    try:
+        pickle.dumps(answer)
+    except Exception as exc:  # e.g. a counterexample holding a live hypothesis object
+        detail = f"the claim ran ({answer[0]}) but its evidence cannot be sent back: {type(exc).__name__}: {exc}"
+        return "error", answer[1], [Evidence("numeric", "error", detail)]
+    return answer
+
+
 def _worker(conn, paths: list[str], seed: int, profile: str) -> None:
     if not _registry:
         from ngproof.discovery import discover
@@ -64,7 +75,7 @@ def _worker(conn, paths: list[str], seed: int, profile: str) -> None:
         claim_id = conn.recv()
         if claim_id is None:
             return
-        conn.send(execute(_registry[claim_id], seed, profile))
+        conn.send(portable(execute(_registry[claim_id], seed, profile)))
 
 
 class _Worker:

@@ -85,3 +85,17 @@ def test_seed_and_profile_reach_the_claim():
 
 def test_nothing_to_run():
     assert run_claims([], jobs=4) == []
+
+
+def test_evidence_that_cannot_be_pickled_becomes_an_error_that_says_why():
+    import threading
+
+    from ngproof.evidence import Evidence
+    from ngproof.runner import portable
+
+    answer = ("verified", 0.5, [Evidence("numeric", "verified", "ok", counterexample={"lock": threading.Lock()})])
+    status, seconds, evidence = portable(answer)
+    assert (status, seconds) == ("error", 0.5)
+    assert "cannot be sent back" in evidence[0].detail
+    fine = ("proved", 0.1, [Evidence("symbolic", "proved", "ok")])
+    assert portable(fine) is fine
