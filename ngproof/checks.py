@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis import seed as hypothesis_seed
 
 from ngproof.evidence import Evidence
-from ngproof.profiles import profile_settings
+from ngproof.profiles import PROFILES, profile_settings
 from ngproof.symbolic import Rewriter, difference, entries, has_float, proves_nonnegative, reduce_to_zero
 from ngproof.tolerance import Comparison
 
@@ -165,8 +165,9 @@ class Checks:
         both sides exactly or in 50 digits, and only a confirmed failure refutes.
         """
         settings = profile_settings(self.profile)
-        if max_examples is not None:
-            settings = type(settings)(settings, max_examples=max_examples)
+        if max_examples is not None:  # a claim's budget is stated for ci; other profiles scale it alike
+            scaled = max(1, round(max_examples * PROFILES[self.profile] / PROFILES["ci"]))
+            settings = type(settings)(settings, max_examples=scaled)
         state = {"cases": 0, "worst": 0.0, "tolerance": None, "failing": None}
 
         def run_case(drawn):

@@ -169,8 +169,14 @@ def test_agreeing_fuzz_is_verified_with_cases_and_worst_error(c):
 
 
 def test_max_examples_limits_the_budget(c):
-    c.fuzz(lambda v: close(v, v), reals(), scope="s", max_examples=5)
+    c.fuzz(lambda v: close(v, v), reals(-1e6, 1e6), scope="s", max_examples=5)
     assert last(c).cases <= 5
+
+
+def test_a_claims_budget_scales_with_the_profile():
+    thorough = Checks("c", profile="thorough")
+    thorough.fuzz(lambda v: close(v, v), reals(-1e6, 1e6), scope="s", max_examples=2)
+    assert thorough.evidence[-1].cases > 2 * 5  # 2 × (1000 / 40) = 50 examples asked for
 
 
 def test_fuzz_failure_confirmed_exactly_refutes_with_the_shrunk_input(c):

@@ -106,7 +106,11 @@ def _(c):
     def rank_bound(logits, jacobians):
         probs = np.exp(logits - logits.max(axis=1, keepdims=True))
         probs /= probs.sum(axis=1, keepdims=True)
-        rank = np.linalg.matrix_rank(softmax_fisher(jacobians, probs))
+        # numerical rank with the rounding bound of the sum itself: each product Jᵀ M J (‖M‖₂ ≤ 1) of length-K·d
+        # dot products errs by ≤ K·d·eps·‖J‖²_F, so singular values below the mean of that are rounding
+        rounding = jacobians.shape[1] * jacobians.shape[2] * np.finfo(float).eps * np.mean(
+            [np.linalg.norm(j) ** 2 for j in jacobians])
+        rank = np.linalg.matrix_rank(softmax_fisher(jacobians, probs), tol=rounding)
         bound = logits.shape[0] * (logits.shape[1] - 1)
         return close(float(min(rank, bound)), float(rank))
     c.fuzz(rank_bound, st.builds(lambda v: v.reshape(2, 3), vectors(6, -3, 3)),
