@@ -44,7 +44,7 @@ LIBRARIES = ("numpy", "scipy", "sympy", "numba", "llvmlite", "hypothesis", "mpma
 # Parts of ngproof that present, schedule or select results: editing them never changes a
 # stored claim's evidence (the executors only carry what runner.execute produced).
 _PRESENTATION = {"report", "bench", "__main__.py", "cli.py", "commands.py", "cache.py", "scaffold.py",
-                 "pytest_plugin.py", "coverage.py", "executors.py", "lessons.py", "selection.py"}
+                 "pytest_plugin.py", "coverage.py", "executors.py", "claim_server.py", "lessons.py", "selection.py"}
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# An ngproof result cache; 'python -m ngproof cache clear' empties it.\n"
 
 

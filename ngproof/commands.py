@@ -39,7 +39,7 @@ def verify(args) -> int:
         run = run_verification(args.paths or None, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
                                seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress,
                                cache=result_cache, lesson=args.lesson, executor=executor)
-    except LessonError as exc:
+    except (LessonError, ExecutorError) as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)
         return 2
     finally:

@@ -8,6 +8,7 @@ where fork is unavailable they load it again from the same paths.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import time
@@ -68,6 +69,7 @@ def portable(answer: tuple[str, float, list[Evidence]]) -> tuple[str, float, lis
 
 
 def _worker(conn, paths: list[str], seed: int, profile: str) -> None:
+    gc.freeze()  # what a forked worker inherits is never collected here, nor copied by the collector's writes
     if not _registry:
         from ngproof.discovery import discover
         _registry.update(discover([Path(p) for p in paths] or None).by_id())

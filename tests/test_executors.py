@@ -19,7 +19,8 @@ pytest.importorskip("distributed")
 
 import ngproof.checks  # noqa: E402,F401 - loaded once here, so the local pool's forked workers start warm
 from ngproof.cache import ResultCache  # noqa: E402
-from ngproof.executors import DaskExecutor, LocalExecutor, _fingerprint, run_on_worker  # noqa: E402
+from ngproof.claim_server import fingerprint
+from ngproof.executors import DaskExecutor, LocalExecutor, run_on_worker  # noqa: E402
 from ngproof.report import json_report  # noqa: E402
 from ngproof.verification import verify  # noqa: E402
 
@@ -74,6 +75,13 @@ def _(c):
 @claim("d.after", title="runs after the failures", statement="-", source=("S", "q"))
 def _(c):
     c.prove(sp.cancel((x**2 - 1) / (x - 1)), x + 1, scope="x != 1")
+'''
+WHERE = '''
+
+@claim("d.where", title="says which program it runs in", statement="-", source=("S", "q"))
+def _(c):
+    import sys
+    c.observe(True, detail=f"program {Path(sys.argv[0]).name}")
 '''
 KILLS_WORKER = '''
 
@@ -148,6 +156,19 @@ def test_the_cache_works_with_dask(cluster, tmp_path):
     assert again.cache["reused"] == 4 and all(r.cached_at for r in again.results)
 
 
+def test_a_local_cluster_forks_its_claim_servers_from_the_loaded_catalogue(tmp_path):
+    directory = write(tmp_path, CLAIMS + WHERE)
+    executor = DaskExecutor(workers=2)
+    try:
+        run = verify([directory], executor=executor, keyword="d.where")
+    finally:
+        executor.close()
+    forked = run.results[0].evidence[0].detail
+    _, _, evidence, _ = run_on_worker("d.where", [str(directory)], 0, "ci", 60, expected=fingerprint())
+    spawned = evidence[0]["detail"]  # no client's catalogue in this process to fork from: a fresh interpreter
+    assert spawned == "program claim_server.py" and forked == f"program {Path(sys.argv[0]).name}"
+
+
 def test_a_worker_with_other_code_answers_with_an_error(tmp_path):
     directory = write(tmp_path, CLAIMS)
     status, _, evidence, _ = run_on_worker("d.proved", [str(directory)], 0, "ci", 60, expected="other")
@@ -214,7 +235,7 @@ def _(c):
     from ngproof.evidence import Evidence
     c.evidence.append(Evidence("numeric", "verified", "x", counterexample={"f": lambda: 0}))
 ''')
-    status, _, evidence, _ = run_on_worker("d.unpicklable", [str(directory)], 0, "ci", 60, expected=_fingerprint())
+    status, _, evidence, _ = run_on_worker("d.unpicklable", [str(directory)], 0, "ci", 60, expected=fingerprint())
     assert status == "error" and "cannot be sent back" in evidence[0]["detail"]
-    status, _, _, _ = run_on_worker("d.proved", [str(directory)], 0, "ci", 60, expected=_fingerprint())
+    status, _, _, _ = run_on_worker("d.proved", [str(directory)], 0, "ci", 60, expected=fingerprint())
     assert status == "proved"
