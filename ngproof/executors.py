@@ -33,6 +33,7 @@ from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, run_claims
 Progress = Callable[[ClaimResult, int, int], None] | None
 CONNECT_TIMEOUT = "5s"
 RETRIES = 2  # a task whose worker dies is retried this many times on other workers
+MAX_BATCH = 8  # claims per Dask task at most: fewer tasks, less scheduling per claim
 
 
 class ExecutorError(Exception):
@@ -95,13 +96,35 @@ def stop_servers() -> int:
     return len(stopped)
 
 
-def run_on_worker(claim_id: str, paths: list[str], seed: int, profile: str, limit: float,
-                  expected: str, token: str | None = None) -> tuple[str, float, list[dict], str]:
-    """The Dask task: run one claim in this worker's claim server; (status, seconds, evidence, host)."""
+def run_on_worker(batch: list[tuple[str, float]], paths: list[str], seed: int, profile: str, expected: str,
+                  token: str | None = None) -> list[tuple[str, float, list[dict], str]]:
+    """The Dask task: run each ``(claim id, limit)`` of ``batch`` in turn in this worker's claim server.
+
+    Returns one ``(status, seconds, evidence, host)`` per claim; a claim that times out
+    or kills its server leaves the next claim a fresh server.
+    """
     import platform
 
-    status, seconds, evidence = _server(paths, seed, profile, expected, token).ask(claim_id, limit)
-    return status, seconds, [e.to_dict() for e in evidence], platform.node()
+    answers = []
+    for claim_id, limit in batch:
+        status, seconds, evidence = _server(paths, seed, profile, expected, token).ask(claim_id, limit)
+        answers.append((status, seconds, [e.to_dict() for e in evidence], platform.node()))
+    return answers
+
+
+def batches(claims: list[Claim], slots: int) -> list[list[Claim]]:
+    """``claims`` in consecutive batches that shrink toward the end (guided self-scheduling).
+
+    A batch holds ceil(remaining / (4 · slots)) claims, at most ``MAX_BATCH``: few tasks
+    while much is left, single claims at the end so that no worker idles while another
+    finishes a long batch.  ``slots``: the cluster's worker threads.
+    """
+    result, start = [], 0
+    while start < len(claims):
+        size = min(MAX_BATCH, max(1, -(-(len(claims) - start) // (4 * max(1, slots)))))
+        result.append(claims[start:start + size])
+        start += size
+    return result
 
 
 class DaskExecutor:
@@ -175,24 +198,36 @@ class DaskExecutor:
         token = uuid.uuid4().hex  # names these claims for workers forked from here from now on
         _preloaded[token] = {claim.id: claim for claim in claims}
         self._tokens.append(token)
-        futures = {}
-        for claim in claims:
-            future = self.client.submit(run_on_worker, claim.id, absolute, seed, profile, claim.timeout or timeout,
-                                        expected, token, pure=False, retries=RETRIES,
-                                        key=f"ngproof-{claim.id}-{time.time_ns()}")
-            futures[future] = claim
+        client = self.client  # our LocalCluster forks from here, now that the catalogue is loaded
         results: dict[str, ClaimResult] = {}
-        for future in as_completed(list(futures)):
-            claim = futures[future]
+        futures = {}
+        done = as_completed()
+
+        def submit(batch: list[Claim]) -> None:
+            work = [(claim.id, min(claim.timeout or timeout, timeout)) for claim in batch]  # --timeout caps
+            future = client.submit(run_on_worker, work, absolute, seed, profile, expected, token, pure=False,
+                                        retries=RETRIES, key=f"ngproof-{batch[0].id}-{len(batch)}-{time.time_ns()}")
+            futures[future] = batch
+            done.add(future)
+
+        for batch in batches(claims, sum(client.nthreads().values())):
+            submit(batch)
+        for future in done:
+            batch = futures.pop(future)
             try:
-                status, seconds, evidence, _ = future.result()
-                result = ClaimResult(claim, status, seconds, [Evidence(**e) for e in evidence])
-            except Exception as exc:  # the worker died on every attempt (KilledWorker) or the task failed
+                answers = [(status, seconds, [Evidence(**e) for e in evidence])
+                           for status, seconds, evidence, _ in future.result()]
+            except Exception as exc:  # its worker died on every attempt (KilledWorker), or the task failed
+                if len(batch) > 1:  # again claim by claim, so that only the claim that kills workers fails
+                    for claim in batch:
+                        submit([claim])
+                    continue
                 detail = f"the Dask task failed (its worker died on every attempt): {type(exc).__name__}: {exc}"
-                result = ClaimResult(claim, "error", 0.0, [Evidence("numeric", "error", detail)])
-            results[claim.id] = result
-            if progress:
-                progress(result, len(results), len(claims))
+                answers = [("error", 0.0, [Evidence("numeric", "error", detail)])]
+            for claim, (status, seconds, evidence) in zip(batch, answers):
+                results[claim.id] = ClaimResult(claim, status, seconds, evidence)
+                if progress:
+                    progress(results[claim.id], len(results), len(claims))
         return [results[c.id] for c in claims]
 
     def close(self) -> None:

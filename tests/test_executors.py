@@ -20,7 +20,8 @@ pytest.importorskip("distributed")
 import ngproof.checks  # noqa: E402,F401 - loaded once here, so the local pool's forked workers start warm
 from ngproof.cache import ResultCache  # noqa: E402
 from ngproof.claim_server import fingerprint
-from ngproof.executors import DaskExecutor, LocalExecutor, run_on_worker  # noqa: E402
+from ngproof.discovery import discover  # noqa: E402
+from ngproof.executors import MAX_BATCH, DaskExecutor, LocalExecutor, batches, run_on_worker  # noqa: E402
 from ngproof.report import json_report  # noqa: E402
 from ngproof.verification import verify  # noqa: E402
 
@@ -75,6 +76,21 @@ def _(c):
 @claim("d.after", title="runs after the failures", statement="-", source=("S", "q"))
 def _(c):
     c.prove(sp.cancel((x**2 - 1) / (x - 1)), x + 1, scope="x != 1")
+'''
+MANY_AND_A_KILLER = '''
+import os
+
+from ngproof import claim
+
+
+@claim("k.kills-every-worker", title="kills every worker it runs on", statement="-", source=("S", "q"))
+def _(c):
+    os.kill(os.getppid(), 9)
+
+
+for index in range(40):
+    claim(f"k.fine-{index}", title="fine", statement="-", source=("S", "q"))(
+        lambda c: c.observe(True, detail="fine"))
 '''
 WHERE = '''
 
@@ -148,6 +164,26 @@ def test_a_dask_worker_that_dies_mid_claim_costs_a_retry_not_the_run(cluster, tm
     assert not run.failed
 
 
+def test_a_claim_that_kills_every_worker_is_an_error_and_its_batch_mates_are_not(cluster, tmp_path):
+    directory = write(tmp_path, MANY_AND_A_KILLER)
+    assert len(batches(discover([directory]).claims, 2)[0]) > 1  # the killer shares its first task
+    run = verify([directory], executor=cluster)
+    statuses = {r.claim.id: r.status for r in run.results}
+    assert statuses.pop("k.kills-every-worker") == "error"
+    assert set(statuses.values()) == {"verified"} and len(statuses) == 40
+
+
+@pytest.mark.parametrize("count, slots", [(0, 2), (1, 2), (5, 2), (245, 2), (245, 1), (1000, 16), (7, 0)])
+def test_batches_cover_the_claims_in_order_and_shrink_to_single_claims(count, slots):
+    claims = list(range(count))
+    sizes = [len(batch) for batch in batches(claims, slots)]
+    assert sum(batches(claims, slots), []) == claims
+    assert all(1 <= size <= MAX_BATCH for size in sizes) and sizes == sorted(sizes, reverse=True)
+    assert not sizes or sizes[-1] == 1
+    if count >= 245:
+        assert len(sizes) < count / 4  # far fewer tasks than claims
+
+
 def test_the_cache_works_with_dask(cluster, tmp_path):
     directory = write(tmp_path, CLAIMS)
     store = ResultCache(tmp_path / "cache")
@@ -164,14 +200,14 @@ def test_a_local_cluster_forks_its_claim_servers_from_the_loaded_catalogue(tmp_p
     finally:
         executor.close()
     forked = run.results[0].evidence[0].detail
-    _, _, evidence, _ = run_on_worker("d.where", [str(directory)], 0, "ci", 60, expected=fingerprint())
+    _, _, evidence, _ = run_on_worker([("d.where", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
     spawned = evidence[0]["detail"]  # no client's catalogue in this process to fork from: a fresh interpreter
     assert spawned == "program claim_server.py" and forked == f"program {Path(sys.argv[0]).name}"
 
 
 def test_a_worker_with_other_code_answers_with_an_error(tmp_path):
     directory = write(tmp_path, CLAIMS)
-    status, _, evidence, _ = run_on_worker("d.proved", [str(directory)], 0, "ci", 60, expected="other")
+    status, _, evidence, _ = run_on_worker([("d.proved", 60)], [str(directory)], 0, "ci", expected="other")[0]
     assert status == "error" and "other ngproof code or library versions" in evidence[0]["detail"]
 
 
@@ -235,7 +271,7 @@ def _(c):
     from ngproof.evidence import Evidence
     c.evidence.append(Evidence("numeric", "verified", "x", counterexample={"f": lambda: 0}))
 ''')
-    status, _, evidence, _ = run_on_worker("d.unpicklable", [str(directory)], 0, "ci", 60, expected=fingerprint())
+    status, _, evidence, _ = run_on_worker([("d.unpicklable", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
     assert status == "error" and "cannot be sent back" in evidence[0]["detail"]
-    status, _, _, _ = run_on_worker("d.proved", [str(directory)], 0, "ci", 60, expected=fingerprint())
+    status, _, _, _ = run_on_worker([("d.proved", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
     assert status == "proved"
