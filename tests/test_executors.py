@@ -155,6 +155,19 @@ def test_dask_honours_timeouts_and_survives_dying_claim_processes(cluster, tmp_p
     assert [r.status for r in verify([directory], executor=cluster, keyword="d.after").results] == ["proved"]
 
 
+def test_the_runs_timeout_caps_a_claims_own_limit_on_dask(cluster, tmp_path):
+    directory = write(tmp_path, CLAIMS + '''
+
+@claim("d.slow", title="asks for a long limit", statement="-", source=("S", "q"), timeout=300)
+def _(c):
+    time.sleep(120)
+''')
+    start = time.perf_counter()
+    run = verify([directory], executor=cluster, keyword="d.slow", timeout=1.0)
+    assert time.perf_counter() - start < 30
+    assert run.results[0].status == "timeout" and "limit of 1 s" in run.results[0].evidence[0].detail
+
+
 def test_a_dask_worker_that_dies_mid_claim_costs_a_retry_not_the_run(cluster, tmp_path):
     marker = tmp_path / "killed"
     directory = write(tmp_path, CLAIMS + KILLS_WORKER.format(marker=str(marker)))
