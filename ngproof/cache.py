@@ -3,8 +3,9 @@
 A result is stored under a key made of the claim's own code (its decorated body
 as written in its module, and the module's code outside every claim body), its
 declaration, the keys of the claims it ``depends_on`` (transitively), the source
-of the engine and of the whole ``ngproof.kernels`` package (first cut: touching
-any kernel reruns every claim), the sources of a course's own helper modules
+of the engine, the source of the ``ngproof.kernels`` modules the claim's code
+can reach (:mod:`ngproof.kernel_reach`; all of them where that cannot be told),
+the sources of a course's own helper modules
 that the theorem module imports, the library versions, the profile and the seed.
 
 Entries are JSON files, one slot per (claim, profile, seed), written atomically.
@@ -34,6 +35,7 @@ import ngproof
 from ngproof.atomic import write_atomic
 from ngproof.claims import Claim
 from ngproof.evidence import Evidence
+from ngproof.kernel_reach import kernels_reached
 from ngproof.runner import ClaimResult
 
 SCHEMA_VERSION = 1
@@ -77,7 +79,7 @@ def _tree_digest(root: Path, skip: set[str] = frozenset()) -> str:
 
 
 def package_directory() -> Path:
-    """The ngproof package whose engine and kernels enter every key."""
+    """The ngproof package whose engine and kernels enter the keys."""
     return Path(ngproof.__file__).resolve().parent
 
 
@@ -101,6 +103,32 @@ def _library_roots() -> tuple[str, ...]:
     roots = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths}
     roots.add(str(Path(ngproof.__file__).resolve().parent))  # ngproof itself enters as engine and kernels
     return tuple(str(Path(r).resolve()) + os.sep for r in roots)
+
+
+def _is_course_code(module_name: str) -> bool:
+    """Whether a loaded module is a course's own code: neither a library nor ngproof."""
+    source = getattr(sys.modules.get(module_name), "__file__", None)
+    return isinstance(source, str) and source.endswith(".py") and not _in_libraries(source)
+
+
+@functools.lru_cache(maxsize=None)
+def _in_libraries(source: str) -> bool:
+    return str(Path(source).resolve()).startswith(_library_roots())
+
+
+def _kernels_digest(modules: set[str] | None) -> str:
+    """Digest of the sources of these ``ngproof.kernels`` modules (``None``: the whole package)."""
+    kernels = package_directory() / "kernels"
+    if modules is None:
+        return _tree_digest(kernels)
+    if not modules:
+        return "none"
+    texts = []
+    for name in sorted(modules):
+        relative = Path(*name.split(".")[2:])
+        path = kernels / relative / "__init__.py" if (kernels / relative).is_dir() else kernels / f"{relative}.py"
+        texts += [name, path.read_text(encoding="utf-8", errors="surrogateescape") if path.is_file() else "absent"]
+    return _digest(*texts)
 
 
 @dataclass
@@ -157,12 +185,15 @@ class Keys:
 
     def __init__(self, claims: list[Claim], profile: str, seed: int) -> None:
         self.by_id = {c.id: c for c in claims}
-        self.common = {**code_fingerprint(), "profile": profile, "seed": str(seed)}
+        fingerprint = code_fingerprint()
+        self.common = {"engine": fingerprint["engine"], "versions": fingerprint["versions"],
+                       "profile": profile, "seed": str(seed)}
         self._modules: dict[str, _ModuleCode] = {}
         self._parts: dict[str, dict[str, str]] = {}
         self._keys: dict[str, str] = {}
         self._files: dict[str, str] = {}
         self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._kernel_digests: dict[frozenset | None, str] = {}
         for c in claims:
             file, line = self._where(c)
             self._spans.setdefault(file, []).append((line, _last_line(c.body.__code__) if file else line))
@@ -185,6 +216,13 @@ class Keys:
                 shared, blocks = os.urandom(16).hex(), {}
             self._modules[file] = _ModuleCode(shared, blocks, _helper_sources(sys.modules.get(claim.module), file))
         return self._modules[file]
+
+    def _kernels(self, claim: Claim) -> str:
+        reached = kernels_reached(claim.body, _is_course_code)
+        memo = None if reached is None else frozenset(reached)
+        if memo not in self._kernel_digests:
+            self._kernel_digests[memo] = _kernels_digest(reached)
+        return self._kernel_digests[memo]
 
     def parts(self, claim_id: str) -> dict[str, str]:
         """What the key of ``claim_id`` is made of, each part as a digest or a short text."""
@@ -215,6 +253,7 @@ class Keys:
                  "claim": _digest(block if block is not None else code.shared),
                  "module": _digest(code.shared),
                  "helpers": code.helpers,
+                 "kernels": self._kernels(claim),
                  "declaration": _digest(_canonical(declaration)),
                  "dependencies": _digest(*sorted(dependencies))}
         self._parts[claim_id] = parts
