@@ -94,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("paths", nargs="*", type=Path, metavar="PATH")
 
     coverage = verbs.add_parser("coverage", help="map the lesson's passages to the claims that cite them")
-    coverage.add_argument("--material", type=Path, required=True, metavar="PATH", help="the lesson text")
+    coverage.add_argument("--material", type=Path, metavar="PATH",
+                          help="the lesson text (default: each lesson's material, named in its lesson.toml)")
+    coverage.add_argument("--lesson", metavar="ID", help="only this lesson of the course")
     coverage.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     coverage.add_argument("--json", type=Path, metavar="FILE", help="write the coverage as JSON")
 
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         _check_paths(getattr(args, "paths", []))
-        if args.verb in ("coverage", "init") and not args.material.is_file():
+        if args.verb in ("coverage", "init") and args.material is not None and not args.material.is_file():
             raise UsageError(f"--material {args.material}: no such file")
         if args.verb == "verify":
             for path, option in ((args.json, "--json"), (args.junit, "--junit"), (args.html, "--html")):

@@ -319,8 +319,8 @@ def render(coverage: Coverage, material: Path) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_json(coverage: Coverage, material: Path) -> str:
-    data = {
+def to_dict(coverage: Coverage, material: Path) -> dict:
+    return {
         "material": str(material),
         "summary": coverage.summary(),
         "passages": [{"index": p.index, "kind": p.kind, "section": p.section, "text": p.text, "status": p.status,
@@ -330,20 +330,70 @@ def to_json(coverage: Coverage, material: Path) -> str:
         "warnings": [{"owner": c.owner, "kind": c.kind, "section": c.section, "quote": c.quote, "warning": c.warning}
                      for c in coverage.citations if c.warning],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _lesson_part(catalogue, lesson):
+    """The claims and uncheckable passages of ``lesson`` only."""
+    from ngproof.discovery import Catalogue
+    from ngproof.lessons import lesson_of, lesson_of_module
+
+    def ours(found) -> bool:
+        return found is not None and found.directory == lesson.directory
+
+    return Catalogue([c for c in catalogue.claims if ours(lesson_of(c))],
+                     [u for u in catalogue.uncheckable if ours(lesson_of_module(u.module))], catalogue.load_errors)
+
+
+def targets(material: Path | None, wanted: str | None, catalogue, lessons: list) -> list[tuple[str | None, Path, object]]:
+    """What to measure: (lesson id, material, that lesson's part of the catalogue) for each lesson.
+
+    ``--material`` measures the whole catalogue (or lesson ``wanted``) against it;
+    without it, every lesson whose ``lesson.toml`` names its material is measured against its own.
+    """
+    from ngproof.lessons import MANIFEST, LessonError
+
+    if wanted is not None:
+        chosen = [lesson for lesson in lessons if lesson.id == wanted]
+        if not chosen:
+            names = ", ".join(sorted(lesson.id for lesson in lessons)) or f"none (no {MANIFEST} in the catalogue)"
+            raise LessonError(f"no lesson {wanted!r}; lessons: {names}")
+        lessons = chosen
+    if material is not None:
+        return [(wanted, material, _lesson_part(catalogue, lessons[0]) if wanted else catalogue)]
+    named = [lesson for lesson in lessons if lesson.material is not None]
+    if not named:
+        raise LessonError(f"give --material, or name the lesson's text in its {MANIFEST} "
+                          f"(material = \"path/relative/to/{MANIFEST}\")")
+    for lesson in named:
+        if not lesson.material.is_file():
+            raise LessonError(f"{lesson.directory / MANIFEST}: material {lesson.material}: no such file")
+    return [(lesson.id, lesson.material, _lesson_part(catalogue, lesson)) for lesson in named]
 
 
 def main(args) -> int:
-    """``python -m ngproof coverage --material PATH [PATH...] [--json FILE]``: exit 1 on a stale citation."""
-    from ngproof.discovery import discover
+    """``python -m ngproof coverage [--material PATH] [--lesson ID] [PATH...] [--json FILE]``: exit 1 on a stale citation."""
+    from ngproof.discovery import default_catalogue, discover
+    from ngproof.lessons import LessonError, find_lessons
 
-    material_path = Path(args.material)
-    material = material_path.read_text(encoding="utf-8")
-    catalogue = discover(list(args.paths) or None)
-    coverage = measure(material, catalogue)
-    print(render(coverage, material_path), end="")
+    paths = list(args.paths) or None
+    catalogue = discover(paths)
+    try:
+        measured = [(lesson_id, material_path, measure(material_path.read_text(encoding="utf-8"), part))
+                    for lesson_id, material_path, part in targets(
+                        args.material, getattr(args, "lesson", None), catalogue,
+                        find_lessons(paths or [default_catalogue()]))]
+    except LessonError as exc:
+        print(f"ngproof: error: {exc}", file=sys.stderr)
+        return 2
+    for lesson_id, material_path, coverage in measured:
+        if len(measured) > 1:
+            print(f"== lesson {lesson_id} ==")
+        print(render(coverage, material_path), end="")
     for error in catalogue.load_errors:
         print(f"LOAD ERROR {error.path}: {error.message}", file=sys.stderr)
     if getattr(args, "json", None):
-        write_atomic(args.json, to_json(coverage, material_path))
-    return 1 if coverage.stale or catalogue.load_errors else 0
+        documents = [dict(to_dict(coverage, material_path), lesson=lesson_id)
+                     for lesson_id, material_path, coverage in measured]
+        data = documents[0] if len(documents) == 1 else {"lessons": documents}
+        write_atomic(args.json, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return 1 if any(coverage.stale for _, _, coverage in measured) or catalogue.load_errors else 0

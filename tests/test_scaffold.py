@@ -96,6 +96,8 @@ def test_the_new_claim_shows_in_coverage(course):
                       + NEW_CLAIM)
     process = cli("coverage", "--material", "material/07-01-logistic.txt", "theorems/07-01", cwd=course)
     assert "07-01.sigmoid-derivative" in process.stdout
+    from_manifest = cli("coverage", "theorems", cwd=course)  # the lesson.toml names the material
+    assert from_manifest.returncode == 0 and from_manifest.stdout == process.stdout
 
 
 def test_init_refuses_to_overwrite_a_lesson(course, tmp_path):
@@ -185,6 +187,36 @@ def test_verify_lesson_accepts_a_path_inside_the_lesson(two_lessons):
     process = cli("verify", "theorems/l-one/01_square.py", "--lesson", "l-one", "-j", "1", "--no-cache",
                   cwd=two_lessons)
     assert process.returncode == 0 and "l-one.square" in process.stdout
+
+
+def with_material(course: Path) -> Path:
+    for n, lesson_id in ((1, "l-one"), (2, "l-two")):
+        directory = course / "theorems" / lesson_id
+        (course / f"{lesson_id}.txt").write_text(f"S{n}\nThe square q expands.\nThis is an opinion.\nS9\nUncited.\n")
+        (directory / "lesson.toml").write_text(LESSON.format(id=lesson_id) + f'material = "../../{lesson_id}.txt"\n')
+    return course
+
+
+def test_coverage_measures_each_lesson_against_the_material_its_manifest_names(two_lessons):
+    process = cli("coverage", "theorems", "--json", "c.json", cwd=with_material(two_lessons))
+    assert process.returncode == 0, process.stderr
+    one, two = process.stdout.split("== lesson l-two ==")
+    assert "== lesson l-one ==" in one and "l-one.square" in one and "l-two.square" not in one
+    assert "l-two.square" in two and "l-one.square" not in two
+    lessons = json.loads((two_lessons / "c.json").read_text())["lessons"]
+    assert [(row["lesson"], row["summary"]["covered_by_claims"], row["summary"]["uncheckable"],
+             row["summary"]["uncovered"]) for row in lessons] == [("l-one", 1, 1, 1), ("l-two", 1, 1, 1)]
+    single = cli("coverage", "theorems", "--lesson", "l-two", cwd=two_lessons)
+    assert single.returncode == 0 and "l-two.square" in single.stdout and "l-one.square" not in single.stdout
+
+
+def test_coverage_without_any_material_is_a_usage_error(two_lessons):
+    process = cli("coverage", "theorems", cwd=two_lessons)
+    assert process.returncode == 2 and "give --material, or name the lesson's text in its lesson.toml" in process.stderr
+    (two_lessons / "theorems" / "l-one" / "lesson.toml").write_text(LESSON.format(id="l-one") + 'material = "gone.txt"\n')
+    process = cli("coverage", "theorems", cwd=two_lessons)
+    assert process.returncode == 2 and "gone.txt: no such file" in process.stderr and process.stdout == ""
+    assert cli("coverage", "theorems", "--lesson", "l-nine", cwd=two_lessons).returncode == 2
 
 
 def test_the_packaged_catalogue_is_lesson_24_02():
