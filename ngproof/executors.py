@@ -138,7 +138,7 @@ class DaskExecutor:
         self.scheduler, self.workers = scheduler, workers
         self.cluster = None
         self._client = None
-        self._fork_workers = None  # the dask config that makes our LocalCluster fork, held while it lives
+        self._cluster_config = None  # the dask config of our LocalCluster, held while it lives
         self._warming: list = []  # held so that the warm-up tasks are not released before they run
         self._tokens: list[str] = []
         if scheduler is not None:
@@ -152,8 +152,11 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
         try:
             if self.scheduler is None:
-                # workers (and their replacements) fork from this process, which holds the loaded catalogue
-                self._fork_workers = dask.config.set({"distributed.worker.multiprocessing-method": "fork"})
+                # Workers (and their replacements) fork from this process, which holds the loaded catalogue.
+                # A worker holds only the task it runs: when a claim kills its worker, Dask counts the death
+                # against that task alone, never against an innocent task queued behind it.
+                self._cluster_config = dask.config.set({"distributed.worker.multiprocessing-method": "fork",
+                                                      "distributed.scheduler.worker-saturation": 1.0})
                 self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                             host="127.0.0.1", dashboard_address="127.0.0.1:0",  # any free port
                                             silence_logs=logging.ERROR)
@@ -245,8 +248,8 @@ class DaskExecutor:
             if resource is not None:
                 resource.close()
         self._client = self.cluster = None
-        if self._fork_workers is not None:
-            self._fork_workers.__exit__(None, None, None)
-            self._fork_workers = None
+        if self._cluster_config is not None:
+            self._cluster_config.__exit__(None, None, None)
+            self._cluster_config = None
         for token in self._tokens:
             _preloaded.pop(token, None)

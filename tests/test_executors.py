@@ -180,6 +180,8 @@ def test_a_dask_worker_that_dies_mid_claim_costs_a_retry_not_the_run(cluster, tm
 def test_a_claim_that_kills_every_worker_is_an_error_and_its_batch_mates_are_not(cluster, tmp_path):
     directory = write(tmp_path, MANY_AND_A_KILLER)
     assert len(batches(discover([directory]).claims, 2)[0]) > 1  # the killer shares its first task
+    # a worker is sent only the task it runs, so a death is counted against that task alone
+    assert cluster.client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.WORKER_SATURATION) == 1.0
     run = verify([directory], executor=cluster)
     statuses = {r.claim.id: r.status for r in run.results}
     assert statuses.pop("k.kills-every-worker") == "error"
