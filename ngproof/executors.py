@@ -1,12 +1,17 @@
 """Where claims run: the local process pool (default) or a Dask distributed cluster.
 
 An executor runs a list of claims and returns their results in claim order.
-``LocalExecutor`` is :func:`ngproof.runner.run_claims`.  ``DaskExecutor`` sends
-each claim to a Dask worker as a task; the worker runs it in a long-lived
+``LocalExecutor`` is :func:`ngproof.runner.run_claims`.  ``DaskExecutor``
+sends claims to Dask workers as tasks of one to eight claims (:func:`batches`);
+a worker runs them one by one in a long-lived
 :class:`ngproof.claim_server.ClaimServer` of its own, so a claim that overruns
 its limit is killed with its server and the worker goes on with a fresh one.
 A Dask worker that dies mid-claim is replaced by Dask and the task retried
-elsewhere; only a claim that keeps killing workers becomes an ``error``.
+elsewhere; only a claim that keeps killing workers becomes an ``error`` (a
+batch that fails so is rerun claim by claim).  Dask counts a worker's death
+against every task the worker holds, so our LocalCluster gives a worker only
+the task it runs; a running scheduler should set
+``distributed.scheduler.worker-saturation: 1.0`` for the same guarantee.
 Results equal the local pool's for the same seed: both call
 :func:`ngproof.runner.execute` on the same loaded catalogue.
 
