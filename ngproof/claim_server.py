@@ -36,6 +36,7 @@ from ngproof.evidence import Evidence
 from ngproof.runner import execute, portable
 
 LOAD_LIMIT = 300.0  # seconds a spawned server may take to load the catalogue, before any claim's clock starts
+FORK_READY_LIMIT = 10.0  # seconds a forked server, which loads nothing, may take to say it is ready
 Answer = tuple[str, float, list[Evidence]]
 
 
@@ -134,19 +135,33 @@ class ClaimServer:
 
     def __init__(self, paths: list[str], seed: int, profile: str, expected: str,
                  preloaded: dict[str, Claim] | None = None) -> None:
-        if preloaded is not None and hasattr(os, "fork"):
-            self.process = _Forked(preloaded, seed, profile)
-        else:
-            environment = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-            arguments = json.dumps([paths, seed, profile, expected])
-            self.process = subprocess.Popen([sys.executable, "-m", "ngproof.claim_server", arguments],
-                                            env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+        self.spawn_arguments = json.dumps([paths, seed, profile, expected])
+        self.forked = preloaded is not None and hasattr(os, "fork")
+        self.process = _Forked(preloaded, seed, profile) if self.forked else self._spawn()
         self.ready = False
+
+    def _spawn(self) -> subprocess.Popen:
+        environment = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+        return subprocess.Popen([sys.executable, "-m", "ngproof.claim_server", self.spawn_arguments],
+                                env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+
+    def _start(self) -> bool:
+        """Wait for the server's "ready"; a forked server that stays silent is replaced by a spawned one.
+
+        A fork copies only the forking thread: a lock another thread of the worker held at
+        that moment stays held in the copy, which can then hang before it says "ready".
+        """
+        if self.forked and self._receive(time.perf_counter(), FORK_READY_LIMIT) == "ready":
+            return True
+        if self.forked:
+            self.kill()
+            self.forked, self.process = False, self._spawn()
+        return self._receive(time.perf_counter(), LOAD_LIMIT) == "ready"
 
     def ask(self, claim_id: str, limit: float) -> Answer:
         """Run one claim; its limit counts from when the server has loaded the catalogue."""
         if not self.ready:
-            self.ready = self._receive(time.perf_counter(), LOAD_LIMIT) == "ready"
+            self.ready = self._start()
             if not self.ready:
                 self.kill()
                 detail = (f"the worker could not load the catalogue within {LOAD_LIMIT:g} s "
