@@ -159,9 +159,11 @@ class DaskExecutor:
             if self.scheduler is None:
                 # Workers (and their replacements) fork from this process, which holds the loaded catalogue.
                 # A worker holds only the task it runs: when a claim kills its worker, Dask counts the death
-                # against that task alone, never against an innocent task queued behind it.
+                # against that task alone, never against an innocent task queued behind it.  No profiler
+                # thread samples the worker while it forks claim servers.
                 self._cluster_config = dask.config.set({"distributed.worker.multiprocessing-method": "fork",
-                                                      "distributed.scheduler.worker-saturation": 1.0})
+                                                        "distributed.scheduler.worker-saturation": 1.0,
+                                                        "distributed.worker.profile.enabled": False})
                 self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                             host="127.0.0.1", dashboard_address="127.0.0.1:0",  # any free port
                                             silence_logs=logging.ERROR)
