@@ -24,6 +24,7 @@ library versions differ answers every claim with an error.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -71,6 +72,17 @@ class LocalExecutor:
 _preloaded: dict[str, dict[str, Claim]] = {}  # run token -> the client's claims; workers forked from it inherit them
 _servers: dict[int, tuple[tuple, ClaimServer]] = {}  # worker thread -> (what its server loaded, the server)
 _servers_lock = threading.Lock()
+
+
+def _forget_servers() -> None:
+    """In a process forked from this one (a LocalCluster worker), the servers listed here are not its own."""
+    global _servers_lock
+    _servers.clear()
+    _servers_lock = threading.Lock()  # another thread may have held it at the fork
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_forget_servers)
 
 
 def _server(paths: list[str], seed: int, profile: str, expected: str, token: str | None) -> ClaimServer:

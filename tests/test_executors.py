@@ -6,6 +6,7 @@ LocalCluster of 2 worker processes on 127.0.0.1; select them with ``-m dask``.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ pytest.importorskip("distributed")
 import ngproof.checks  # noqa: E402,F401 - loaded once here, so the local pool's forked workers start warm
 from ngproof.cache import ResultCache  # noqa: E402
 from ngproof.claim_server import fingerprint
+from ngproof import executors  # noqa: E402
 from ngproof.discovery import discover  # noqa: E402
 from ngproof.executors import MAX_BATCH, DaskExecutor, LocalExecutor, batches, run_on_worker  # noqa: E402
 from ngproof.report import json_report  # noqa: E402
@@ -218,6 +220,22 @@ def test_a_local_cluster_forks_its_claim_servers_from_the_loaded_catalogue(tmp_p
     _, _, evidence, _ = run_on_worker([("d.where", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
     spawned = evidence[0]["detail"]  # no client's catalogue in this process to fork from: a fresh interpreter
     assert spawned == "program claim_server.py" and forked == f"program {Path(sys.argv[0]).name}"
+
+
+def test_a_forked_process_does_not_inherit_the_claim_servers_of_its_parent(tmp_path):
+    directory = write(tmp_path, CLAIMS)
+    run_on_worker([("d.proved", 60)], [str(directory)], 0, "ci", expected=fingerprint())
+    assert executors._servers  # this process now drives a server of its own
+    read, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(write_end, str(len(executors._servers)).encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 16) == b"0"
+    os.close(read)
+    os.close(write_end)
+    executors.stop_servers()
 
 
 def test_a_worker_with_other_code_answers_with_an_error(tmp_path):
