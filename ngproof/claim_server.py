@@ -151,9 +151,9 @@ class ClaimServer:
         A fork copies only the forking thread: a lock another thread of the worker held at
         that moment stays held in the copy, which can then hang before it says "ready".
         """
-        if self.forked and self._receive(time.perf_counter(), FORK_READY_LIMIT) == "ready":
-            return True
         if self.forked:
+            if self._receive(time.perf_counter(), FORK_READY_LIMIT) == "ready":
+                return True
             self.kill()
             self.forked, self.process = False, self._spawn()
         return self._receive(time.perf_counter(), LOAD_LIMIT) == "ready"
