@@ -240,7 +240,8 @@ class Keys:
         declaration = {"id": claim.id, "title": claim.title, "statement": claim.statement,
                        "source": [claim.source.section, claim.source.quote], "expect": claim.expect,
                        "condition": claim.condition, "depends_on": list(claim.depends_on),
-                       "corrects": claim.corrects, "tags": list(claim.tags), "timeout": claim.timeout}
+                       "corrects": claim.corrects, "tags": list(claim.tags), "timeout": claim.timeout,
+                       "reading": claim.reading, "defence": claim.defence, "wording": claim.wording}
         dependencies = []
         for dep in claim.depends_on:
             if dep not in self.by_id:

@@ -31,6 +31,13 @@ class Claim:
     or ``holds-if`` (the lesson states it unconditionally, but it is true only
     under ``condition``).  ``corrects`` names the lesson claim that this one
     corrects, if any.
+
+    ``reading`` says how the claim reads the lesson's sentence: the most
+    charitable reading its context supports, which is what the check tests.
+    An erratum also states ``defence``: the best case for the lesson, and why
+    the sentence still fails.  ``wording`` is a note on a sentence whose
+    intended meaning holds (and is what the check proves) but whose literal
+    form is loose: reported apart, never an erratum, never a failure.
     """
 
     id: str
@@ -45,6 +52,9 @@ class Claim:
     tags: tuple[str, ...] = ()
     module: str = ""
     timeout: float | None = None
+    reading: str = ""
+    defence: str = ""
+    wording: str | None = None
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
@@ -55,11 +65,20 @@ class Claim:
             raise ValueError(f"claim {self.id}: expect='holds-if' needs a condition")
         if not self.source.section or not self.source.quote:
             raise ValueError(f"claim {self.id}: source needs a section heading and a quote")
+        if self.defence and not self.is_erratum:
+            raise ValueError(f"claim {self.id}: a defence belongs to an erratum (expect 'false' or 'holds-if')")
+        if self.wording is not None and (self.is_erratum or not self.wording.strip()):
+            raise ValueError(f"claim {self.id}: a wording note belongs to a 'holds' claim and needs text")
 
     @property
     def is_erratum(self) -> bool:
         """Declared false or conditional: the lesson's statement as written fails."""
         return self.expect != "holds"
+
+    @property
+    def judgement(self) -> str:
+        """``erratum``, ``wording`` (the meaning holds, the literal form is loose) or ``holds``."""
+        return "erratum" if self.is_erratum else "wording" if self.wording is not None else "holds"
 
 
 @dataclass(frozen=True)
@@ -97,10 +116,14 @@ def claim(
     corrects: str | None = None,
     tags: tuple[str, ...] | list[str] = (),
     timeout: float | None = None,
+    reading: str = "",
+    defence: str = "",
+    wording: str | None = None,
 ) -> Callable[[Callable], Claim]:
     """Declare a claim; the decorated function ``body(c)`` records its evidence.
 
-    ``source`` is ``(section heading, short quote)`` from the lesson.
+    ``source`` is ``(section heading, short quote)`` from the lesson; ``reading``,
+    ``defence`` and ``wording`` are described on :class:`Claim`.
     """
 
     def declare(body: Callable) -> Claim:
@@ -117,6 +140,9 @@ def claim(
             tags=tuple(tags),
             module=body.__module__,
             timeout=timeout,
+            reading=reading,
+            defence=defence,
+            wording=wording,
         )
         if _collected is not None:
             _collected.append(declared)
