@@ -23,7 +23,11 @@ uncheckable(OBJECTIVES, "- Explain why natural gradient is invariant to reparame
        title="The closed-form natural gradients of the Bernoulli, Gaussian and categorical models are I⁻¹∇L",
        statement=r"\tilde\nabla\mathcal{L} = (I + \lambda\mathbb{1})^{-1}\nabla\mathcal{L}\ \text{for the Bernoulli, mean-field Gaussian and categorical Fishers}",
        source=(OBJECTIVES, "- Compute natural gradients for simple models (Bernoulli, Gaussian, categorical)"),
-       depends_on=("bernoulli.natural-gradient", "gaussian.ng-mean", "categorical.damped-natural-gradient"), tags=("natural-gradient",))
+       depends_on=("bernoulli.natural-gradient", "gaussian.ng-mean", "categorical.damped-natural-gradient"), tags=("natural-gradient",),
+       reading="An objective, read as the promise that the three model sections give closed forms for the natural "
+               "gradient I⁻¹∇L of their models (the categorical one damped, (I + λ𝟙)⁻¹∇L, as that section computes it). "
+               "The check compares the kernels implementing those closed forms with a dense solve against each Fisher; "
+               "the closed forms themselves are proved in the sections' claims it depends on.")
 def _(c):
     def closed_forms_vs_dense_solve(theta, label, mu, sigma, grads, probs, damping):
         p, q = 1 / (1 + np.exp(-theta)), 1 / (1 + np.exp(theta))

@@ -31,7 +31,9 @@ nll_theta = -y * sp.log(theta) - (1 - y) * sp.log(1 - theta)
                  r"\text{ at } d = -\nabla\mathcal{L}/\|\nabla\mathcal{L}\|_2",
        source=(SECTION, "Standard gradient descent updates parameters in the direction of steepest descent in "
                         "Euclidean space"),
-       tags=("gradient-descent",))
+       tags=("gradient-descent",),
+       reading="Steepest descent for the Euclidean norm: among directions of unit Euclidean length, −∇L/‖∇L‖ makes "
+               "the first-order change ∇Lᵀd most negative. Proved by Cauchy–Schwarz (Lagrange's identity) for n = 3.")
 def _(c):
     g = sp.Matrix(sp.symbols("g1:4", real=True))
     d = sp.Matrix(sp.symbols("d1:4", real=True))
@@ -59,7 +61,9 @@ uncheckable(SECTION, "This is a fundamental flaw when optimizing over probabilit
        statement=r"\phi = \log\frac{\theta}{1-\theta}:\ \sigma(\phi) = \theta,\ \log\frac{\sigma(\phi)}{1-\sigma(\phi)} = \phi,\ "
                  r"\frac{d\phi}{d\theta} = \frac{1}{\theta(1-\theta)} > 0",
        source=(SECTION, r"Parameterization B: $\phi = \log\frac{\theta}{1-\theta}$ — the log-odds"),
-       tags=("reparameterization", "bernoulli"))
+       tags=("reparameterization", "bernoulli"),
+       reading="Parameterization B is a reparameterization of A: the log-odds is a smooth bijection of (0, 1) onto ℝ, "
+               "with the sigmoid as inverse and a positive derivative.")
 def _(c):
     logit = sp.log(theta / (1 - theta))
     c.prove(sp.cancel(sigma.subs(phi, logit)), theta, scope="all θ ∈ (0, 1)")
@@ -72,7 +76,10 @@ def _(c):
        statement=r"\frac{\partial\mathcal{L}}{\partial\phi} = \theta(1-\theta)\,\frac{\partial\mathcal{L}}{\partial\theta},"
                  r"\quad \theta = \sigma(\phi)",
        source=(SECTION, r"gradient descent behaves completely differently because $d\theta \neq d\phi$"),
-       tags=("gradient-descent", "bernoulli", "reparameterization"))
+       tags=("gradient-descent", "bernoulli", "reparameterization"),
+       reading="'dθ ≠ dφ' read as: the differentials of the two coordinates differ, dθ = θ(1−θ) dφ, so the gradients "
+               "differ by that factor (∂L/∂φ = θ(1−θ) ∂L/∂θ) and the same η moves the model by different amounts. "
+               "Proved for every differentiable loss; the kernel is fuzzed against the chain rule.")
 def _(c):
     f = sp.Function("f")
     c.prove(sp.diff(f(sigma), phi), sigma * (1 - sigma) * sp.diff(f(theta), theta).subs(theta, sigma),
@@ -97,7 +104,10 @@ def _(c):
                  r",\quad 0 < (\theta(1-\theta))^2 \le \tfrac{1}{16}",
        source=(SECTION, r"the new update $\Delta\phi = -\eta\nabla_\phi\mathcal{L}$ does NOT correspond to the "
                         r"same distribution change as the original update"),
-       depends_on=("gd.chain-rule-bernoulli",), tags=("gradient-descent", "bernoulli", "reparameterization"))
+       depends_on=("gd.chain-rule-bernoulli",), tags=("gradient-descent", "bernoulli", "reparameterization"),
+       reading="For the lesson's pair (probability θ, log-odds φ) and any loss: the plain step in φ, mapped back to θ, "
+               "is not the plain step in θ. Proved to first order in η (the two velocities differ by the factor "
+               "(θ(1−θ))² ≤ 1/16) and on one exact step.")
 def _(c):
     f = sp.Function("f")
     eta = sp.Symbol("eta", real=True)
@@ -130,7 +140,10 @@ def _(c):
        statement=r"\phi = A\theta + b:\ \phi - \eta A^{-T}\nabla_\theta\mathcal{L} = A(\theta - \eta\nabla_\theta\mathcal{L}) + b "
                  r"\iff A^{-T} = A \iff A^T A = \mathbb{1}",
        source=(SECTION, r"the update $\Delta\theta = -\eta\nabla\mathcal{L}$ is NOT invariant to reparameterization"),
-       depends_on=("gd.chain-rule-bernoulli",), tags=("gradient-descent", "reparameterization"))
+       depends_on=("gd.chain-rule-bernoulli",), tags=("gradient-descent", "reparameterization"),
+       reading="'NOT invariant to reparameterization' read as: not invariant under reparameterisations in general "
+               "(it cannot mean under none, since a rotation leaves plain gradient descent unchanged). Proved for "
+               "linear maps: the step is invariant under A exactly when AᵀA = 𝟙, so not under a diagonal rescaling.")
 def _(c):
     t, s1, s2 = sp.symbols("t s1 s2", real=True)
     g = sp.Matrix(sp.symbols("g1:3", real=True))
@@ -140,6 +153,10 @@ def _(c):
     c.prove(rotation.T.inv() * g, rotation * g,
             scope="every rotation of the plane (angle ≠ π; the reflection −1 is immediate), every gradient: the two "
                   "steps coincide")
+    # the general 2×2 case: Aᵀ(A g − A^{-T} g) = (AᵀA − 𝟙) g, so the steps agree for every g iff AᵀA = 𝟙
+    linear = sp.Matrix(2, 2, sp.symbols("a11 a12 a21 a22", real=True))
+    c.prove(linear.T * (linear * g - linear.T.inv() * g), (linear.T * linear - sp.eye(2)) * g,
+            scope="every invertible 2×2 A, every gradient: A g = A^{-T} g for all g iff AᵀA = 𝟙 (Aᵀ invertible)")
     scaling = sp.diag(s1, s2)
     c.prove(scaling.T.inv() * g - scaling * g, sp.Matrix([g[0] * (1 - s1 ** 2) / s1, g[1] * (1 - s2 ** 2) / s2]),
             scope="every diagonal rescaling: the steps differ unless s_i² = 1 (e.g. s = (2, 1): (−3/2) g₁ ≠ 0)")
@@ -151,7 +168,10 @@ def _(c):
                  r"\ \text{(depends on } \theta\text{)}",
        source=(SECTION, r"The Euclidean distance $|\theta_1 - \theta_2|$ is not a meaningful measure of how different "
                         r"two distributions are."),
-       tags=("gradient-descent", "bernoulli", "kl"))
+       tags=("gradient-descent", "bernoulli", "kl"),
+       reading="|θ1 − θ2| does not measure how different the distributions are: equal Euclidean gaps give KL "
+               "divergences that depend on where they sit. Proved on the local KL rate 1/(2θ(1−θ)) of the Bernoulli, "
+               "with one exact pair of equal gaps as an illustration.")
 def _(c):
     outcome = sp.Symbol("x")
     log_density = outcome * sp.log(theta) + (1 - outcome) * sp.log(1 - theta)

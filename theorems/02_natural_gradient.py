@@ -38,7 +38,10 @@ def lagrange_square(a, b):
        title="KL between nearby members is half the Fisher quadratic form, with no first-order term",
        statement=r"D_{KL}(p_\theta \| p_{\theta + t v}) = 0 + 0\cdot t + \tfrac{1}{2} t^2\, v^T I(\theta) v + O(t^3)",
        source=(SECTION, r"$$D_{KL}(p_\theta \;|\; p_{\theta + d\theta}) \approx \frac{1}{2} d\theta^T I(\theta) d\theta$$"),
-       depends_on=("bernoulli.fisher",), tags=("kl", "fisher"))
+       depends_on=("bernoulli.fisher",), tags=("kl", "fisher"),
+       reading="'≈' read as the second-order Taylor expansion in dθ: KL has no constant or first-order term and its "
+               "second-order term is ½dθᵀI(θ)dθ. Proved for every smooth family on three outcomes and for the "
+               "Bernoulli (logit) and Gaussian (μ, σ) models.")
 def _(c):
     # any smooth one-parameter family on three outcomes, through its Taylor data at θ:
     # p_k(θ + t) = p_k + a_k t + b_k t²/2 + O(t³) with Σ a_k = Σ b_k = 0 (the p_k sum to one)
@@ -71,6 +74,33 @@ def _(c):
             scope="Gaussian N(μ, σ²) in (μ, σ), all μ, σ > 0, every direction (a, b); I = diag(1/σ², 2/σ²)")
 
 
+@claim("ng.kl-local-distance",
+       title="KL is not a metric, but to second order it is half a squared distance: both directions agree to second "
+             "order and differ at third",
+       statement=r"D_{KL}(p_\theta\|p_{\theta+t}) - D_{KL}(p_{\theta+t}\|p_\theta) = "
+                 r"\frac{(2\theta-1)\,t^3}{6\theta^2(1-\theta)^2} + O(t^4),\ \text{both } = \frac{t^2}{2\theta(1-\theta)} + O(t^3)"
+                 r"\ \text{(Bernoulli)}",
+       source=(SECTION, "The key insight: use KL divergence as the distance metric:"),
+       depends_on=("ng.kl-second-order",), tags=("kl",),
+       reading="KL divergence as the measure of how far apart two nearby distributions are, through the quadratic "
+               "approximation ½dθᵀI dθ displayed next: a squared length in the Fisher metric. Proved for the "
+               "Bernoulli in its probability: both directions of the KL share that second-order term.",
+       wording="'distance metric' is loose: KL divergence is not a metric (it is not symmetric; the check shows the "
+               "two directions differ at third order in the step). What the derivation uses is its second-order "
+               "term ½dθᵀI dθ, half the squared Fisher length, which is symmetric.")
+def _(c):
+    x = sp.Symbol("x")
+    theta, t = sp.symbols("theta t", positive=True)
+    forward = kl_taylor(x * sp.log(theta) + (1 - x) * sp.log(1 - theta), [theta], [1],
+                        bernoulli_expectation(x, theta), order=4)
+    reverse_kl = (theta + t) * sp.log((theta + t) / theta) + (1 - theta - t) * sp.log((1 - theta - t) / (1 - theta))
+    reverse = [sp.diff(reverse_kl, t, k).subs(t, 0) / sp.factorial(k) for k in range(4)]
+    c.prove(reverse[:3], forward[:3], scope="Bernoulli in the probability, all θ ∈ (0, 1): KL(p_θ‖p_θ+t) and "
+                                             "KL(p_θ+t‖p_θ) agree up to and including t²")
+    c.prove(forward[3] - reverse[3], (2 * theta - 1) / (6 * theta ** 2 * (1 - theta) ** 2),
+            scope="all θ ∈ (0, 1): the t³ terms differ wherever θ ≠ 1/2 (KL is not symmetric)")
+
+
 uncheckable(SECTION, "The natural gradient fixes this by measuring distance in distribution space, not parameter space.",
             "motivation; its mathematical content is the KL expansion, checked as ng.kl-second-order")
 uncheckable(SECTION, r"The Fisher information matrix $I(\theta)$ defines the local geometry.",
@@ -84,7 +114,13 @@ uncheckable(SECTION, r"The Fisher information matrix $I(\theta)$ defines the loc
                  r"\ \text{with equality iff } d \parallel I^{-1}\nabla\mathcal{L}",
        source=(SECTION, "The natural gradient finds the direction that produces the steepest descent in loss per unit "
                         "of KL divergence"),
-       depends_on=("ng.kl-second-order",), tags=("natural-gradient",))
+       depends_on=("ng.kl-second-order",), tags=("natural-gradient",),
+       reading="Among steps of a given (second-order) KL size, the first-order decrease of the loss is largest along "
+               "−I⁻¹∇L. Proved by Cauchy–Schwarz in the Fisher inner product, with equality along I⁻¹∇L.",
+       wording="'per unit of KL divergence' is loose: at KL budget ε the best first-order decrease is √(2ε ∇LᵀI⁻¹∇L) "
+               "(ng.trust-region-minimiser), which grows like √ε, so the decrease per unit of KL is no fixed number. "
+               "What −I⁻¹∇L maximises is the decrease at a given KL, i.e. per unit of Fisher length √(dθᵀI dθ); "
+               "that is what the check proves.")
 def _(c):
     information, lower = spd(2)
     g, d = column("g", 2), column("d", 2)
@@ -103,7 +139,9 @@ def _(c):
        title="The natural gradient I⁻¹∇L: the kernel's Cholesky solve against a dense solve",
        statement=r"\tilde\nabla\mathcal{L} = I^{-1}\nabla\mathcal{L} \iff I\,\tilde\nabla\mathcal{L} = \nabla\mathcal{L}",
        source=(SECTION, r"$$\tilde{\nabla}\mathcal{L}(\theta) = I(\theta)^{-1} \nabla_\theta \mathcal{L}(\theta)$$"),
-       depends_on=("ng.steepest-per-kl",), tags=("natural-gradient", "kernel"))
+       depends_on=("ng.steepest-per-kl",), tags=("natural-gradient", "kernel"),
+       reading="A definition: the natural gradient is the solution of I x = ∇L for an invertible Fisher. Proved on a "
+               "symbolic SPD matrix; the kernel's Cholesky solve is fuzzed against numpy's dense solve.")
 def _(c):
     information, _ = spd(3)
     g = column("g", 3)
@@ -118,7 +156,10 @@ def _(c):
        statement=r"\theta_{t+1} = \theta_t - \eta\, I(\theta_t)^{-1}\nabla_\theta\mathcal{L}(\theta_t),\qquad "
                  r"\frac{d}{d\eta}\mathcal{L}(\theta_{t+1})\Big|_{\eta=0} = -\nabla\mathcal{L}^T I^{-1}\nabla\mathcal{L} \le 0",
        source=(SECTION, r"$$\boxed{\theta_{t+1} = \theta_t - \eta \, I(\theta_t)^{-1} \, \nabla_\theta \mathcal{L}(\theta_t)}$$"),
-       depends_on=("ng.steepest-per-kl",), tags=("natural-gradient", "kernel"))
+       depends_on=("ng.steepest-per-kl",), tags=("natural-gradient", "kernel"),
+       reading="The update rule as a definition, with its implied property: for a positive-definite Fisher the step "
+               "is a descent step (the loss's first-order change −η∇LᵀI⁻¹∇L is ≤ 0). Proved symbolically; one "
+               "kernel step is fuzzed against numpy.")
 def _(c):
     information, lower = spd(3)
     g = column("g", 3)
@@ -139,7 +180,9 @@ def _(c):
        title="First-order model of the loss",
        statement=r"\mathcal{L}(\theta + t\,d) = \mathcal{L}(\theta) + t\,\nabla\mathcal{L}^T d + O(t^2)",
        source=(SECTION, r"$$\mathcal{L}(\theta + d\theta) \approx \mathcal{L}(\theta) + \nabla\mathcal{L}^T d\theta$$"),
-       tags=("natural-gradient", "derivation"))
+       tags=("natural-gradient", "derivation"),
+       reading="'≈' read as the first-order Taylor expansion: value and first directional derivative agree. Proved for "
+               "any differentiable loss of three parameters.")
 def _(c):
     t = sp.Symbol("t", real=True)
     x, d = column("x", 3), column("d", 3)
@@ -157,7 +200,10 @@ def _(c):
                  r"\frac{(2\theta-1)\,t^3}{3\theta^2(1-\theta)^2} + O(t^4)",
        source=(SECTION, r"Using the Fisher metric constraint $\frac{1}{2} d\theta^T I(\theta) d\theta \leq \epsilon$, "
                         r"the Lagrangian is:"),
-       depends_on=("ng.kl-second-order",), tags=("kl", "derivation"))
+       depends_on=("ng.kl-second-order",), tags=("kl", "derivation"),
+       reading="The derivation replaces the KL ball by its second-order approximation ½dθᵀI dθ ≤ ε (ng.kl-second-order), "
+               "as 'Using the Fisher metric constraint' says. Proved that the replacement is exact for a Gaussian mean "
+               "and off only at third order for a Bernoulli.")
 def _(c):
     x = sp.Symbol("x", real=True)
     mu, d = sp.symbols("mu d", real=True)
@@ -179,7 +225,12 @@ def _(c):
                  r"\text{ at } \lambda = \sqrt{q/2\epsilon}",
        source=(SECTION, r"$$\mathcal{L} = \nabla\mathcal{L}^T d\theta + \lambda\left(\frac{1}{2} d\theta^T I d\theta - "
                         r"\epsilon\right)$$"),
-       depends_on=("ng.linearised-loss",), tags=("natural-gradient", "derivation"))
+       depends_on=("ng.linearised-loss",), tags=("natural-gradient", "derivation"),
+       reading="The displayed function is the Lagrangian Λ(dθ, λ) of 'minimise ∇Lᵀdθ subject to ½dθᵀI dθ ≤ ε', with I "
+               "the Fisher. Proved that it is a correct Lagrangian: its dual function, maximised over λ > 0, gives the "
+               "primal minimum −√(2εq).",
+       wording="The Lagrangian is written 𝓛, the symbol of the loss, in the same display as ∇𝓛, the loss's gradient; "
+               "read the left side as a new function Λ(dθ, λ).")
 def _(c):
     # the lesson's left side 𝓛 is the Lagrangian, not the loss; and its I is the Fisher (later I is the identity)
     information, lower = spd(2)
@@ -205,7 +256,10 @@ def _(c):
                  r"\ (\lambda \ne 0,\ I = I^T \text{ invertible})",
        source=(SECTION, r"Setting the derivative to zero: $\nabla\mathcal{L} + \lambda I d\theta = 0 \implies "
                         r"d\theta = -\frac{1}{\lambda} I^{-1} \nabla\mathcal{L}$"),
-       depends_on=("ng.linearised-loss",), tags=("natural-gradient", "derivation"))
+       depends_on=("ng.linearised-loss",), tags=("natural-gradient", "derivation"),
+       reading="The derivative is of the Lagrangian with respect to dθ (its ∇𝓛 is the loss's gradient, see "
+               "ng.lagrangian-duality); for a symmetric invertible Fisher and λ ≠ 0 stationarity is equivalent to the "
+               "stated dθ. Proved for a symbolic 3×3 symmetric I and for abstract n×n matrices.")
 def _(c):
     # the lesson writes the Lagrangian as 𝓛 (the loss's symbol) and the Fisher as I; here Λ and a symmetric S
     lam = sp.Symbol("lambda", real=True, nonzero=True)
@@ -222,22 +276,32 @@ def _(c):
 
 
 @claim("ng.stationary-point-is-descent",
-       title="The stationary point 'gives the natural gradient direction'",
-       statement=r"d = -\tfrac{1}{\lambda} I^{-1}\nabla\mathcal{L}\ \text{is the descent direction } "
-                 r"-I^{-1}\nabla\mathcal{L}",
+       title="The stationary point gives the natural-gradient direction: with the KKT multiplier λ > 0 it is a positive "
+             "multiple of −I⁻¹∇L, a descent direction",
+       statement=r"\lambda > 0:\ d\theta = -\tfrac{1}{\lambda} I^{-1}\nabla\mathcal{L},\quad "
+                 r"\nabla\mathcal{L}^T d\theta = -\tfrac{1}{\lambda}\,\nabla\mathcal{L}^T I^{-1}\nabla\mathcal{L} < 0"
+                 r"\ (\nabla\mathcal{L} \ne 0)",
        source=(SECTION, "which gives the natural gradient direction"),
-       expect="holds-if", condition="λ > 0, the KKT sign condition of the inequality constraint, which the text leaves "
-                                    "implicit and never establishes (it also never fixes λ, hence the step length); "
-                                    "setting the derivative to zero also admits λ < 0, whose stationary point on the "
-                                    "ellipsoid is the maximiser",
-       depends_on=("ng.lagrangian-stationarity",), tags=("natural-gradient", "derivation", "erratum"))
+       depends_on=("ng.lagrangian-stationarity", "ng.trust-region-minimiser"),
+       tags=("natural-gradient", "derivation"),
+       reading="The derivation is the KKT argument for an inequality constraint ('≤ ε', 'a trust region'), whose "
+               "multiplier is λ ≥ 0 (dual feasibility) and λ ≠ 0 when ∇L ≠ 0 (λ = 0 would make stationarity read "
+               "∇L = 0). With λ > 0 the stationary dθ is a positive multiple 1/λ of −I⁻¹∇L, a descent direction; "
+               "'direction' leaves the length open, as the sentence does (λ = √(q/2ε) fixes it: "
+               "ng.trust-region-minimiser). Proved for a symbolic 3×3 SPD Fisher.")
 def _(c):
-    # I = 1, ∇L = 1, ε = 1/2: both λ = ±1 make Λ stationary with ½ d² = ε; λ = −1 gives d = +1, the ascent direction
-    lam, g_scalar, fisher_scalar = sp.symbols("lambda g I", real=True)
-    stationary = -g_scalar / (lam * fisher_scalar)
-    c.counterexample({lam: -1, g_scalar: 1, fisher_scalar: 1}, stationary, -g_scalar / fisher_scalar,
-                     detail="I = 1, ∇L = 1, ε = 1/2, λ = −1: ∇L + λ I dθ = 0 and ½ dθ² = ε hold at dθ = +1, which "
-                            "increases the linearised loss by +1; the natural-gradient descent direction is −1")
+    information, lower = spd(3)
+    g = column("g", 3)
+    lam = sp.Symbol("lambda", positive=True)
+    step = -information.LUsolve(g) / lam
+    half = lower.inv() * g  # ∇Lᵀ I⁻¹ ∇L = |L⁻¹∇L|² for I = L Lᵀ
+    c.prove(g.dot(step), -half.dot(half) / lam,
+            scope="3×3 symbolic SPD I = L Lᵀ, λ > 0: the first-order change along dθ is −|L⁻¹∇L|²/λ")
+    c.prove_nonnegative(half.dot(half) / lam,
+                        scope="3×3 symbolic, λ > 0: dθ = (1/λ)(−I⁻¹∇L) decreases the linearised loss (strictly for "
+                              "∇L ≠ 0, as L⁻¹ is invertible)")
+    c.prove(lam * step, -information.LUsolve(g),
+            scope="3×3 symbolic SPD I, λ > 0: λ·dθ = −I⁻¹∇L, the natural-gradient direction with a positive factor")
 
 
 @claim("ng.trust-region-minimiser",
@@ -248,9 +312,11 @@ def _(c):
                  r"q = \nabla\mathcal{L}^T I^{-1}\nabla\mathcal{L}",
        source=(SECTION, r"We want to minimize $\mathcal{L}(\theta + d\theta)$ subject to "
                         r"$D_{KL}(p_\theta | p_{\theta+d\theta}) \leq \epsilon$ (a trust region)."),
-       corrects="ng.stationary-point-is-descent",
        depends_on=("ng.steepest-per-kl", "ng.lagrangian-stationarity", "ng.update-rule"),
-       tags=("natural-gradient", "derivation", "kernel"))
+       tags=("natural-gradient", "derivation", "kernel"),
+       reading="The trust-region problem of the derivation, with the loss to first order and the KL to second order "
+               "(as the next sentences do), has the minimiser −√(2ε/q) I⁻¹∇L with multiplier λ = √(q/2ε) > 0. Proved "
+               "symbolically in q = ∇LᵀI⁻¹∇L; the closed form is fuzzed against scipy's BFGS on the ellipsoid.")
 def _(c):
     q = sp.Symbol("q", positive=True)  # q = ∇Lᵀ I⁻¹ ∇L > 0 for ∇L ≠ 0 (ng.update-rule)
     lam = sp.sqrt(q / (2 * epsilon))
