@@ -96,15 +96,17 @@ def batches(n: int, width: int):
                "differ by the mean of (aaᵀ − A) ⊗ (ggᵀ − G), which the check gives exactly and measures on a batch.",
        depends_on=("kfac.factorisation-exact",), tags=("kfac",))
 def _(c):
-    # Output layer z = W a, K = 2, inputs a₁ = e₁, a₂ = e₂ with output probabilities q₁, q₂ (any W): Λ(q) = q(1−q)[[1, −1], [−1, 1]].
+    # Output layer z = W a, K = 2, inputs a₁ = e₁, a₂ = e₂ with output probabilities q₁, q₂ (any W):
+    # the per-input G is Λ(q) = q(1−q)[[1, −1], [−1, 1]].
     a1, a2 = sp.Matrix([1, 0]), sp.Matrix([0, 1])
     q = sp.symbols("q1:3", positive=True)
     lambdas = [qi * (1 - qi) * sp.Matrix([[1, -1], [-1, 1]]) for qi in q]
     fisher = (kron(a1 * a1.T, lambdas[0]) + kron(a2 * a2.T, lambdas[1])) / 2
     A, G = (a1 * a1.T + a2 * a2.T) / 2, (lambdas[0] + lambdas[1]) / 2
     centred = (kron(a1 * a1.T - A, lambdas[0] - G) + kron(a2 * a2.T - A, lambdas[1] - G)) / 2
-    c.prove(fisher - kron(A, G), centred, scope="softmax output layer, K = 2, batch a₁ = e₁, a₂ = e₂, symbolic q₁, q₂: "
-                                                "the gap is the mean of (aaᵀ − A) ⊗ (ggᵀ − G)")
+    c.prove(fisher - kron(A, G), centred,
+            scope="softmax output layer, K = 2, batch a₁ = e₁, a₂ = e₂, symbolic q₁, q₂: the gap is the mean of "
+                  "(aaᵀ − A) ⊗ (ggᵀ − G)")
     c.prove(centred, kron(sp.diag(1, -1), lambdas[0] - lambdas[1]) / 4,
             scope="same batch: the gap is ¼ diag(1, −1) ⊗ (Λ(q₁) − Λ(q₂)), zero only when q₁(1 − q₁) = q₂(1 − q₂)")
 
