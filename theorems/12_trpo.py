@@ -167,9 +167,10 @@ def _(c):
 @claim("trpo.cg-natural-gradient",
        title="TRPO computes F⁻¹g matrix-free by conjugate gradient with Fisher–vector products",
        statement=r"x_{CG} = (F+\lambda I)^{-1}g \text{ from } v\mapsto Fv \text{ only}",
-       reading="How TRPO computes the natural gradient step: by conjugate gradients with Fisher–vector products "
-               "only, never forming F; the kernel is checked against a dense solve.",
-       source=(SECTION, EXACTLY), depends_on=("trpo.kl-constrained-step",), tags=("trpo", "cg"))
+       reading="How TRPO solves the displayed problem's quadratic model in practice: the natural gradient step by "
+               "conjugate gradients with Fisher–vector products only, never forming F; the kernel is checked "
+               "against a dense solve.",
+       source=(SECTION, PROBLEM), depends_on=("trpo.kl-constrained-step",), tags=("trpo", "cg"))
 def _(c):
     def cg_vs_solve(fisher, g, damping):
         damped = fisher + damping * np.eye(len(g))
