@@ -29,6 +29,9 @@ uncheckable("Practical Approximations", "We need approximations.",
        statement=r"I \approx \mathrm{diag}(I_{11},\dots,I_{dd}),\ I_{ii} = \mathbb{E}[s_i^2] \ge 0,\ "
                  r"\nabla\mathcal{L}^T\mathrm{diag}(I)^{-1}\nabla\mathcal{L} = \textstyle\sum_i \nabla_i\mathcal{L}^2/I_{ii} \ge 0",
        source=(SECTION, r"Simplest approach: $I(\theta) \approx \text{diag}(I_{11}, I_{22}, \ldots, I_{dd})$."),
+       reading="The diagonal approximation keeps the Fisher's diagonal entries I_ii = E[s_i²] and drops the rest; "
+               "read as a definition and checked for what makes it usable: the kept entries are non-negative, and "
+               "where they are positive the step it gives never points uphill.",
        tags=("diagonal",))
 def _(c):
     scores = sp.Matrix(2, 2, lambda i, j: sp.Symbol(f"s{i + 1}{j + 1}", real=True))  # two equally likely score vectors
@@ -51,6 +54,8 @@ def _(c):
                  r"\Big(-\eta\,\frac{\nabla_i\mathcal{L}}{I_{ii}}\Big)_i",
        source=(SECTION, r"Natural gradient becomes per-parameter scaling: $\Delta\theta_i = -\eta \cdot "
                         r"\frac{\nabla_i\mathcal{L}}{I_{ii}}$."),
+       reading="With the Fisher replaced by its diagonal, the natural gradient step divides each gradient component "
+               "by its own I_ii; proved exactly, and the kernel (optionally damped) checked against the division.",
        tags=("diagonal", "natural-gradient"))
 def _(c):
     diagonal = sp.diag(*entries)
@@ -73,6 +78,9 @@ def _(c):
        statement=r"I^{-1} - \mathrm{diag}(I)^{-1} = \frac{1}{ac-b^2}\begin{pmatrix} b^2/a & -b \\ -b & b^2/c\end{pmatrix}"
                  r"\quad\text{for } I = \begin{pmatrix} a & b\\ b & c\end{pmatrix}",
        source=(SECTION, "Easy to compute but ignores correlations between parameters."),
+       reading="The diagonal step differs from the full natural gradient by (I⁻¹ − diag(I)⁻¹)∇L, which for a 2 × 2 "
+               "Fisher vanishes for every gradient exactly when the off-diagonal entry, the correlation, is 0; shown "
+               "on Worked Example 2's Fisher as well.",
        depends_on=("diagonal.per-parameter-scaling",), tags=("diagonal",))
 def _(c):
     a, cc = sp.symbols("a c", positive=True)
