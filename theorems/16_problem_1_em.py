@@ -68,6 +68,10 @@ expand_logs = [("expand_log + cancel", lambda e: sp.cancel(sp.expand_log(e)))]
        title="Score of an exponential family: T(x) − ∇A(θ) = T(x) − E_{p_θ}[T]",
        statement=r"\nabla_\theta \log p_\theta(x) = T(x) - \nabla_\theta A(\theta) = T(x) - \mathbb{E}_{p_\theta}[T(x)]",
        source=(SECTION, r"$\nabla_\theta \log p_\theta = T(x) - \nabla_\theta A(\theta) = T(x) - \mathbb{E}_{p_\theta}[T(x)]$"),
+       reading="For p_θ(x) = h(x)exp(θᵀT(x) − A(θ)) with A the log-partition function, the score in the natural "
+               "parameters is T(x) − ∇A(θ), and ∇A(θ) is the mean of T under p_θ. Checked for every one-parameter "
+               "family on three support points (symbolic T and h) and the 3-outcome categorical in its minimal "
+               "natural parameters.",
        tags=("exponential-family", "score"))
 def _(c):
     theta = sp.Symbol("theta", real=True)
@@ -86,6 +90,8 @@ def _(c):
        title="Fisher of an exponential family = Cov[T] = ∇²A",
        statement=r"I(\theta) = \mathrm{Cov}_{p_\theta}[T(x)] = \nabla_\theta^2 A(\theta)",
        source=(SECTION, r"So $I(\theta) = \text{Cov}_{p_\theta}[T(x)] = \nabla_\theta^2 A(\theta)$ (the Hessian of the log-partition function is the Fisher)."),
+       reading="The Fisher E[ssᵀ] of an exponential family in its natural parameters equals the covariance of T "
+               "under p_θ and the Hessian of A.",
        depends_on=("problem1.score",), tags=("exponential-family", "fisher"))
 def _(c):
     theta = sp.Symbol("theta", real=True)
@@ -116,6 +122,8 @@ def _(c):
        title="Forward KL to a fixed target is const − E_{p*}[T]ᵀθ + A(θ)",
        statement=r"D_{KL}(p^*\|p_\theta) = \text{const} - \mathbb{E}_{p^*}[T(x)]^T\theta + A(\theta)",
        source=(SECTION, r"$\mathcal{L}(\theta) = D_{KL}(p^* \| p_\theta) = \mathbb{E}_{p^*}[\log p^* - \log p_\theta] = \text{const} - \mathbb{E}_{p^*}[T(x)]^T \theta + A(\theta)$"),
+       reading="Up to a θ-free constant (−H(p*) − E_{p*}[log h]), the forward KL to a fixed target is A(θ) − "
+               "E_{p*}[T]ᵀθ.",
        tags=("exponential-family", "kl"))
 def _(c):
     theta = sp.log(u)
@@ -132,6 +140,7 @@ def _(c):
        title="Gradient of the forward KL: E_{p_θ}[T] − E_{p*}[T]",
        statement=r"\nabla_\theta\mathcal{L} = -\mathbb{E}_{p^*}[T(x)] + \nabla A(\theta) = \mathbb{E}_{p_\theta}[T(x)] - \mathbb{E}_{p^*}[T(x)]",
        source=(SECTION, r"$\nabla_\theta\mathcal{L} = -\mathbb{E}_{p^*}[T(x)] + \nabla A(\theta) = -\mathbb{E}_{p^*}[T(x)] + \mathbb{E}_{p_\theta}[T(x)]$"),
+       reading="Differentiating that form in θ: ∇L = ∇A(θ) − E_{p*}[T] = E_{p_θ}[T] − E_{p*}[T].",
        depends_on=("problem1.kl-in-natural-parameters", "problem1.score"), tags=("exponential-family", "kl"))
 def _(c):
     c.prove(d_theta(kl_bern, u), p_bern - q, scope="Bernoulli, target q, all real θ")
@@ -148,6 +157,7 @@ def _minimal_categorical_ng(p, target):
        title="Natural gradient of the forward KL: (∇²A)⁻¹(E_{p_θ}[T] − E_{p*}[T])",
        statement=r"\tilde\nabla\mathcal{L} = I(\theta)^{-1}\nabla\mathcal{L} = (\nabla^2 A)^{-1}(\mathbb{E}_{p_\theta}[T] - \mathbb{E}_{p^*}[T])",
        source=(SECTION, r"$\tilde{\nabla}\mathcal{L} = I(\theta)^{-1} \nabla\mathcal{L} = (\nabla^2 A)^{-1} (\mathbb{E}_{p_\theta}[T] - \mathbb{E}_{p^*}[T])$"),
+       reading="In the natural parameters, I(θ)⁻¹∇L with I = ∇²A is (∇²A)⁻¹(E_{p_θ}[T] − E_{p*}[T]).",
        depends_on=("problem1.fisher-is-hessian-of-log-partition", "problem1.kl-gradient"),
        tags=("exponential-family", "natural-gradient"))
 def _(c):
@@ -176,6 +186,17 @@ mean_after_bern = 1 / (1 + sp.exp(-unit_step_bern))
        title="One unit natural-gradient step in natural parameters matches the target's moments",
        statement=r"\theta_{\text{new}} = \theta - (\nabla^2A)^{-1}(\mathbb{E}_{p_\theta}[T]-\mathbb{E}_{p^*}[T]) \implies \mathbb{E}_{p_{\theta_{\text{new}}}}[T(x)] = \mathbb{E}_{p^*}[T(x)]",
        source=(SECTION, r"the new natural parameters satisfy $\mathbb{E}_{p_{\theta_{\text{new}}}}[T(x)] = \mathbb{E}_{p^*}[T(x)]$"),
+       reading="After the unit step just written, θ_new = θ − (∇²A)⁻¹(E_{p_θ}[T] − E_{p*}[T]) in the natural "
+               "parameters, the model's mean of T equals the target's. No other reading fits: the sentence speaks of"
+               " 'the new natural parameters' that this step produces.",
+       defence="The step is Newton's step on the KL (its Hessian is ∇²A = I), and Newton's step is exact when ∇A is "
+               "affine (a Gaussian mean with known variance, where the sentence holds); in the mean parameters μ = "
+               "E[T] the unit natural step does land on E_{p*}[T]; and in conjugate variational inference a unit "
+               "natural step in the natural parameters is exactly the coordinate-ascent update, which is likely "
+               "where the sentence comes from. But that result is for the reverse KL (the ELBO), whose natural "
+               "gradient is affine in θ. For the forward KL in the natural parameters ∇A is nonlinear (Bernoulli, "
+               "Poisson, categorical): one Newton step does not solve ∇A(θ) = E_{p*}[T], and the moments do not "
+               "match.",
        expect="false", depends_on=("problem1.natural-gradient",), tags=("exponential-family", "em", "erratum"))
 def _(c):
     c.counterexample({theta_s: 0, q: sp.Rational(9, 10)}, mean_after_bern, q,
@@ -191,6 +212,8 @@ def _(c):
        title="Corrected: in natural parameters the unit natural step is Newton's step on the (convex) KL",
        statement=r"\nabla_\theta^2 D_{KL}(p^*\|p_\theta) = \nabla^2 A(\theta) = I(\theta),\ \text{so}\ \theta - I^{-1}\nabla\mathcal{L} = \theta - (\nabla^2\mathcal{L})^{-1}\nabla\mathcal{L}",
        source=(SECTION, r"With unit step size: $\Delta\theta = -(\nabla^2 A)^{-1} (\mathbb{E}_{p_\theta}[T] - \mathbb{E}_{p^*}[T])$."),
+       reading="What the unit step in the natural parameters is: the Hessian of the forward KL is ∇²A = I(θ), so θ −"
+               " I⁻¹∇L is Newton's step on the KL, exact in one step only where A is quadratic.",
        corrects="problem1.unit-step-moment-matching",
        depends_on=("problem1.kl-gradient", "problem1.fisher-is-hessian-of-log-partition"),
        tags=("exponential-family", "newton", "correction"))
@@ -209,6 +232,8 @@ def _(c):
        title="Corrected: in mean parameters μ = E_{p_θ}[T] the unit natural step lands exactly on μ = E_{p*}[T]",
        statement=r"\mu_{\text{new}} = \mu - I(\mu)^{-1}\nabla_\mu D_{KL}(p^*\|p_\mu) = \mathbb{E}_{p^*}[T(x)]",
        source=(SECTION, r"This matches the EM update in exponential families"),
+       reading="The statement that does hold: taken in the mean parameters μ = E_{p_θ}[T] (with the Fisher of that "
+               "parameterization), one unit natural step lands exactly on μ = E_{p*}[T].",
        corrects="problem1.unit-step-moment-matching", depends_on=("problem1.natural-gradient", "reparam.fisher-transform"),
        tags=("exponential-family", "em", "correction"))
 def _(c):
@@ -230,6 +255,8 @@ def _(c):
        title="The exponential-family M-step sets ∇A(θ) = E_q[T] (moment matching)",
        statement=r"\arg\max_\theta\,\big(\theta^T\mathbb{E}_q[T] - A(\theta)\big)\ \text{satisfies}\ \mathbb{E}_{p_\theta}[T] = \mathbb{E}_q[T]",
        source=(SECTION, r"which is exactly the M-step of EM when $p^*$ is the posterior over latents"),
+       reading="With p* the E-step's posterior, the M-step maximises E_{p*}[log p_θ] = θᵀE_{p*}[T] − A(θ) + const; "
+               "its maximiser satisfies E_{p_θ}[T] = E_{p*}[T] (moment matching). Checked for the Bernoulli.",
        depends_on=("problem1.score", "problem1.fisher-is-hessian-of-log-partition"), tags=("exponential-family", "em"))
 def _(c):
     objective = q * sp.log(u) - A_bern
@@ -244,6 +271,16 @@ def _(c):
        title="The natural-gradient step on the forward KL is one EM step",
        statement=r"\theta - I(\theta)^{-1}\nabla_\theta D_{KL}(p^*\|p_\theta) = \theta_{\text{M-step}}",
        source=(SECTION, r"is equivalent to one step of the EM algorithm in the exponential family"),
+       reading="One natural-gradient step with η = 1 on the forward KL gives the parameter of one EM step, whose "
+               "M-step (p* the E-step's posterior) sets E_{p_θ}[T] = E_{p*}[T]. The exercise's answer writes the "
+               "family and takes the step in the natural parameters θ, so that is the reading tested; in the mean "
+               "parameters it holds (the condition).",
+       defence="In the mean parameters the equivalence is exact (problem1.em-equivalence-in-mean-parameters); and in"
+               " the natural parameters the unit natural step is one Newton step on the M-step's objective, i.e. one"
+               " step of Lange's (1995) EM-gradient algorithm, which is locally equivalent to EM. But the exercise "
+               "claims equality with one EM step, and its answer works in the natural parameters, where one Newton "
+               "step reaches the M-step's solution only if A is quadratic: Bernoulli, θ = 0, q = 9/10 gives θ_new = "
+               "8/5 against the M-step's log 9.",
        expect="holds-if",
        condition="the step is taken in the mean (expectation) parameters μ = E_{p_θ}[T] with η = 1; in the natural "
                  "parameters θ the unit step is a Newton step that does not reach the M-step's fixed point",
@@ -260,6 +297,9 @@ def _(c):
        title="Corrected: in mean parameters the unit natural step and the M-step coincide",
        statement=r"\mu - I(\mu)^{-1}\nabla_\mu D_{KL}(p^*\|p_\mu) = \arg\max_\mu \mathbb{E}_{p^*}[\log p_\mu] = \mathbb{E}_{p^*}[T]",
        source=(SECTION, r"is equivalent to one step of the EM algorithm in the exponential family"),
+       reading="The statement that does hold: in the mean parameters the unit natural step and the M-step give the "
+               "same distribution, p_μ with μ = E_{p*}[T]; checked for the 3-outcome categorical (the M-step's "
+               "maximiser) and the Bernoulli (the step).",
        corrects="problem1.em-equivalence",
        depends_on=("problem1.mean-parameter-step", "problem1.m-step-moment-matching"),
        tags=("exponential-family", "em", "correction"))

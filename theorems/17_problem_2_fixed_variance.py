@@ -25,6 +25,7 @@ def expectation(f):
        title="Fisher of N(x | θ, 1) is the constant 1",
        statement=r"I(\theta) = \mathbb{E}[(\partial_\theta \log \mathcal{N}(x\mid\theta,1))^2] = 1",
        source=(SECTION, r"Fisher: $I(\theta) = 1$ (constant — see 24-01)."),
+       reading="For the model N(x | θ, 1), E[(∂_θ log p)²] = 1 at every θ (so also in the −E[∂² log p] form).",
        depends_on=("gaussian.fisher",), tags=("gaussian", "fisher"))
 def _(c):
     score = sp.diff(log_density, theta)
@@ -38,6 +39,7 @@ def _(c):
        title="Gradient of ½(θ − μ)²",
        statement=r"\nabla\mathcal{L} = \theta - \mu",
        source=(SECTION, r"Loss gradient: $\nabla\mathcal{L} = \theta - \mu$."),
+       reading="The derivative of ½(θ − μ)² in θ.",
        tags=("gaussian",))
 def _(c):
     c.prove(sp.diff(loss, theta), theta - mu, scope="all real θ, μ")
@@ -47,6 +49,7 @@ def _(c):
        title="Natural gradient of ½(θ − μ)² under N(x | θ, 1) is θ − μ, the plain gradient",
        statement=r"\tilde\nabla\mathcal{L} = I^{-1}\nabla\mathcal{L} = \theta - \mu = \nabla\mathcal{L}",
        source=(SECTION, r"Natural gradient: $\tilde{\nabla}\mathcal{L} = I^{-1} \nabla\mathcal{L} = \theta - \mu$."),
+       reading="I⁻¹∇L with the model's Fisher I = 1 is θ − μ.",
        depends_on=("problem2.fisher-is-one", "problem2.gradient"), tags=("gaussian", "natural-gradient"))
 def _(c):
     fisher = expectation(sp.diff(log_density, theta) ** 2)
@@ -64,6 +67,7 @@ def _(c):
        title="With the identity Fisher, natural and standard gradient coincide",
        statement=r"I(\theta) = \mathbb{1} \implies I^{-1}\nabla\mathcal{L} = \nabla\mathcal{L}",
        source=(SECTION, r"There's no difference between natural and standard gradient when $I(\theta)$ is the identity matrix."),
+       reading="If the Fisher matrix is the identity matrix, I⁻¹g = g for every gradient g.",
        tags=("natural-gradient",))
 def _(c):
     g = sp.Matrix(sp.symbols("g1:4", real=True))
@@ -76,6 +80,8 @@ def _(c):
        title="Natural gradient is standard gradient for the fixed-variance Gaussian",
        statement=r"\theta - \eta I^{-1}\nabla\mathcal{L} = \theta - \eta\nabla\mathcal{L}\quad\text{for } \mathcal{N}(x\mid\theta,1)",
        source=(SECTION, "They're identical! Natural gradient IS standard gradient in this case."),
+       reading="'Identical' read as: the natural-gradient update equals the gradient-descent update at every θ, μ "
+               "and step size η.",
        depends_on=("problem2.natural-gradient-equals-gradient",), tags=("gaussian", "natural-gradient"))
 def _(c):
     eta = sp.Symbol("eta", positive=True)
@@ -87,6 +93,8 @@ def _(c):
        title="The fixed-variance Gaussian family is Euclidean in θ: Fisher length and KL are those of the line",
        statement=r"\int_{\theta_1}^{\theta_2}\sqrt{I(\theta)}\,d\theta = \theta_2-\theta_1,\quad D_{KL}(\mathcal{N}(\theta_1,1)\|\mathcal{N}(\theta_2,1)) = \tfrac12(\theta_1-\theta_2)^2",
        source=(SECTION, "the statistical manifold is Euclidean"),
+       reading="'Euclidean' read as: in θ the Fisher distance between N(θ₁, 1) and N(θ₂, 1) is |θ₂ − θ₁|, the "
+               "distance of the line (and the KL is exactly ½(θ₁ − θ₂)²).",
        depends_on=("problem2.fisher-is-one",), tags=("gaussian", "geometry"))
 def _(c):
     t1, t2 = sp.symbols("theta1 theta2", real=True)
@@ -97,34 +105,28 @@ def _(c):
 
 
 @claim("problem2.flatness-explains",
-       title="A flat Fisher metric is why natural gradient equals standard gradient",
-       statement=r"\text{flat Fisher metric} \implies I^{-1}\nabla\mathcal{L} = \nabla\mathcal{L}",
+       title="The Fisher of N(x | θ, 1) is the identity in θ, which is why natural gradient equals standard gradient",
+       statement=r"I(\theta) = 1\ \text{for every}\ \theta \implies I^{-1}\nabla\mathcal{L} = \nabla\mathcal{L}\ \text{for every loss}",
        source=(SECTION, "This happens because the Gaussian-with-fixed-variance model has a flat Fisher metric"),
-       expect="holds-if",
-       condition="'flat' is read as: the Fisher matrix is the identity in the coordinates used (θ is an isometric "
-                 "coordinate). Zero curvature alone does not suffice: every one-parameter family is flat, yet the "
-                 "Bernoulli in its logit has natural gradient ≠ gradient",
-       depends_on=("problem2.natural-gradient-equals-gradient", "bernoulli.natural-gradient"), tags=("geometry", "erratum"))
+       reading="'A flat Fisher metric' read as the next sentence spells it out: the Fisher is the identity in the "
+               "coordinate θ used, at every θ, so I⁻¹ changes no gradient of any loss.",
+       wording="'Flat' in Riemannian geometry means zero curvature, which is coordinate-free and does not suffice: "
+               "every one-parameter family is flat, yet the Bernoulli in its logit has Fisher σ(1 − σ) = ¼ at θ = 0 and "
+               "natural gradient −2 against the gradient −0.5. What makes the two gradients equal is that θ is an "
+               "isometric coordinate (Fisher = identity); the Bernoulli has one too, φ = 2 arcsin √p.",
+       depends_on=("problem2.fisher-is-one", "problem2.identity-fisher-no-difference"), tags=("geometry",))
 def _(c):
-    t, y = sp.symbols("theta y", real=True)
+    fisher = expectation(sp.diff(log_density, theta) ** 2)
+    grad = sp.Function("f")(theta).diff(theta)
+    c.prove(grad / fisher, grad, scope="N(x | θ, 1), all real θ, the gradient f'(θ) of any differentiable loss f")
+    t = sp.Symbol("t", real=True)
     sigma = 1 / (1 + sp.exp(-t))
-    c.counterexample({t: 0, y: 1}, (sigma - y) / (sigma * (1 - sigma)), sigma - y,
-                     detail="Bernoulli in the logit (a one-dimensional, hence flat, statistical manifold) at θ = 0, "
-                            "y = 1: natural gradient −2, standard gradient −0.5")
-
-
-@claim("problem2.identity-in-coordinates-explains",
-       title="Corrected: natural = standard gradient exactly when the coordinates make the Fisher the identity",
-       statement=r"\varphi = 2\arcsin\sqrt{p}\ \text{gives}\ I(\varphi) = 1\ \text{for the Bernoulli, while}\ I(\theta_{\text{logit}}) = \sigma(1-\sigma) \neq 1",
-       source=(SECTION, "This happens because the Gaussian-with-fixed-variance model has a flat Fisher metric"),
-       corrects="problem2.flatness-explains", depends_on=("problem2.identity-fisher-no-difference",),
-       tags=("geometry", "correction"))
-def _(c):
+    c.prove((sigma * (1 - sigma)).subs(t, 0), sp.Rational(1, 4),
+            scope="the wording note: Bernoulli in the logit at θ = 0, Fisher ¼ ≠ 1 although the manifold is flat")
     p = sp.Symbol("p", positive=True)
     phi = 2 * sp.asin(sp.sqrt(p))
-    fisher_p = 1 / (p * (1 - p))
-    c.prove(fisher_p / sp.diff(phi, p) ** 2, 1, scope="Bernoulli, p ∈ (0, 1): in φ = 2 arcsin √p the Fisher is 1, "
-            "so the same (flat) manifold has NG = GD in φ but not in the logit",
+    c.prove((1 / (p * (1 - p))) / sp.diff(phi, p) ** 2, 1,
+            scope="the wording note: Bernoulli, p ∈ (0, 1), in φ = 2 arcsin √p the Fisher is 1",
             rewriters=[("cancel after squaring", lambda e: sp.cancel(sp.powsimp(sp.expand(e))))])
 
 
@@ -132,6 +134,9 @@ def _(c):
        title="Natural gradient differs from a rescaled gradient only when the Fisher is not a multiple of the identity",
        statement=r"I = c\,\mathbb{1} \implies \eta I^{-1}g = (\eta/c)\,g;\quad I = \mathrm{diag}(1,2),\ g = (1,1) \implies I^{-1}g \nparallel g",
        source=(SECTION, "This shows that natural gradient's benefits appear only when the Fisher metric is non-trivial."),
+       reading="'Non-trivial' read as: not a multiple of the identity. If I = c𝟙 the natural step is the gradient "
+               "step with learning rate η/c, so it brings nothing a learning rate does not; otherwise the direction "
+               "can change.",
        depends_on=("problem2.identity-fisher-no-difference",), tags=("natural-gradient",))
 def _(c):
     cscale, eta = sp.symbols("c eta", positive=True)
@@ -144,27 +149,23 @@ def _(c):
 
 
 @claim("problem2.is-ridge-regression",
-       title="½(θ − μ)² is ridge regression on a single parameter",
-       statement=r"\tfrac12(\theta-\mu)^2\ \text{is the ridge objective}\ \tfrac12(\mu-\theta)^2 + \tfrac{\lambda}{2}\theta^2,\ \lambda > 0",
-       source=(SECTION, r"(ridge regression on a single parameter)"),
-       expect="false", tags=("gaussian", "terminology", "erratum"))
-def _(c):
-    lam = sp.Symbol("lambda", positive=True)
-    ridge_minimiser = sp.solve(sp.diff((mu - theta) ** 2 / 2 + lam * theta ** 2 / 2, theta), theta)[0]
-    lesson_minimiser = sp.solve(sp.diff(loss, theta), theta)[0]
-    c.counterexample({mu: 1, lam: 1}, ridge_minimiser, lesson_minimiser,
-                     detail="read as ridge on the one observation μ (unit design): its minimiser μ/(1 + λ) shrinks "
-                            "toward 0 (1/2 at μ = λ = 1), while ½(θ − μ)² is minimised at μ = 1 — there is no penalty")
-
-
-@claim("problem2.loss-is-gaussian-nll",
-       title="Corrected: ½(θ − μ)² is the (unpenalised) least-squares / negative log-likelihood of μ under N(θ, 1)",
+       title="½(θ − μ)² is a squared-error loss on a single parameter (the lesson's 'ridge regression')",
        statement=r"\tfrac12(\theta-\mu)^2 = -\log\mathcal{N}(\mu\mid\theta,1) - \tfrac12\log 2\pi",
        source=(SECTION, r"(ridge regression on a single parameter)"),
-       corrects="problem2.is-ridge-regression", tags=("gaussian", "correction"))
+       reading="The parenthesis labels the loss as a quadratic (L2) loss on one parameter; the derivation uses "
+               "nothing but L = ½(θ − μ)², the squared error of one observation μ, i.e. the Gaussian negative "
+               "log-likelihood −log N(μ | θ, 1) up to a constant.",
+       wording="Ridge regression is least squares plus an L2 penalty, whose minimiser μ/(1 + λ) shrinks toward 0; "
+               "½(θ − μ)² has no penalty and no shrinkage (its minimiser is μ): it is ordinary least squares on one "
+               "observation, or a lone L2 penalty pulling θ toward μ. The label changes no formula of the answer.",
+       tags=("gaussian", "terminology"))
 def _(c):
     c.prove(loss, -sp.expand_log(sp.log(density.subs(x, mu)), force=False) - sp.log(2 * sp.pi) / 2,
             scope="all real θ, μ", rewriters=[("expand_log", lambda e: sp.expand(sp.expand_log(e)))])
+    lam = sp.Symbol("lambda", positive=True)
+    ridge_minimiser = sp.solve(sp.diff((mu - theta) ** 2 / 2 + lam * theta ** 2 / 2, theta), theta)
+    c.prove(ridge_minimiser, [mu / (1 + lam)], scope="the wording note: ridge on the one observation μ (unit "
+            "design, penalty λ > 0) is minimised at μ/(1 + λ) only, where ½(θ − μ)² is minimised at μ")
 
 
 uncheckable(SECTION, "explain why it looks different from standard gradient descent",

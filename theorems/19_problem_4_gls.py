@@ -41,6 +41,7 @@ def _normal_moment(k):
        title="Score of the linear-Gaussian model in w",
        statement=r"s = \nabla_{\mathbf{w}}\log p(y\mid\mathbf{x},\mathbf{w}) = (y - \mathbf{w}^T\mathbf{x})\mathbf{x}",
        source=(SECTION, r"Score: $s = \nabla_{\mathbf{w}} \log p = (y - \mathbf{w}^T\mathbf{x})\mathbf{x}$."),
+       reading="The gradient in w of the log-density of y = wᵀx + ε, ε ~ N(0, 1).",
        tags=("linear-regression", "score"))
 def _(c):
     c.prove(score, residual * xs, scope="d = 3, symbolic x, w, y")
@@ -50,6 +51,7 @@ def _(c):
        title="Fisher of the linear-Gaussian model is E[xxᵀ]",
        statement=r"I(\mathbf{w}) = \mathbb{E}_{\mathbf{x}}\mathbb{E}_{y\sim p(y\mid\mathbf{x},\mathbf{w})}[s s^T] = \mathbb{E}[\mathbf{x}\mathbf{x}^T]",
        source=(SECTION, r"the Fisher matrix for $\mathbf{w}$ is exactly the data covariance matrix $\mathbb{E}[\mathbf{x}\mathbf{x}^T]$"),
+       reading="With y drawn from the model and ε independent of x, E[ssᵀ] = E_x[E_ε[ε²]xxᵀ] = E[xxᵀ].",
        depends_on=("problem4.score",), tags=("linear-regression", "fisher"))
 def _(c):
     c.prove(expect_over_noise(score * score.T), xs * xs.T,
@@ -64,51 +66,27 @@ def _(c):
 
 
 @claim("problem4.residual-is-noise",
-       title="The Fisher step E[(y − wᵀx)² xxᵀ] = E[ε² xxᵀ]",
-       statement=r"\mathbb{E}[(y - \mathbf{w}^T\mathbf{x})^2 \mathbf{x}\mathbf{x}^T] = \mathbb{E}[\epsilon^2 \mathbf{x}\mathbf{x}^T]",
+       title="In the Fisher's expectation y − wᵀx is the model's noise: E[(y − wᵀx)² xxᵀ] = E[ε² xxᵀ]",
+       statement=r"\mathbb{E}_{y\sim p(y\mid\mathbf{x},\mathbf{w})}[(y - \mathbf{w}^T\mathbf{x})^2 \mathbf{x}\mathbf{x}^T] = \mathbb{E}[\epsilon^2]\,\mathbf{x}\mathbf{x}^T",
        source=(SECTION, r"\mathbb{E}[(y - \mathbf{w}^T\mathbf{x})^2 \mathbf{x}\mathbf{x}^T] = \mathbb{E}[\epsilon^2 \mathbf{x}\mathbf{x}^T]"),
-       expect="holds-if",
-       condition="y is drawn from the model at the same w where the Fisher is evaluated (y ~ p(y | x, w)); with labels "
-                 "from another w* (the data), y − wᵀx = ε + (w* − w)ᵀx",
-       depends_on=("problem4.score",), tags=("linear-regression", "fisher", "erratum"))
+       reading="The expectation is the Fisher's, so y is drawn from the model at the same w (y = wᵀx + ε); then "
+               "y − wᵀx is exactly ε, and for each x the expectation over the noise is E[ε²]xxᵀ.",
+       depends_on=("problem4.score",), tags=("linear-regression", "fisher"))
 def _(c):
-    delta = sp.Symbol("delta", real=True)              # δ = (w* − w)ᵀx, the model's error on this input
-    data_moment = expect_over_noise(residual ** 2, shift=delta)
-    c.counterexample({delta: 1}, data_moment, 1,
-                     detail="labels from w* with (w* − w)ᵀx = 1 (e.g. d = 1, x = 1, w = 0, w* = 1): "
-                            "E[(y − wᵀx)²] = 1 + δ² = 2, so E[(y − wᵀx)² xxᵀ] = 2xxᵀ ≠ E[ε² xxᵀ] = xxᵀ")
-
-
-@claim("problem4.residual-is-noise-under-model",
-       title="Corrected: under y ~ p(y | x, w) the residual is ε; under data labels the moment is (1 + δ²)xxᵀ",
-       statement=r"\mathbb{E}_{y\sim p(\cdot\mid\mathbf{x},\mathbf{w})}[(y-\mathbf{w}^T\mathbf{x})^2] = 1,\quad \mathbb{E}_{y\sim p(\cdot\mid\mathbf{x},\mathbf{w}^*)}[(y-\mathbf{w}^T\mathbf{x})^2] = 1 + ((\mathbf{w}^*-\mathbf{w})^T\mathbf{x})^2",
-       source=(SECTION, r"Since $\mathbb{E}[\epsilon^2] = 1$ and $\epsilon \perp \mathbf{x}$"),
-       corrects="problem4.residual-is-noise", tags=("linear-regression", "fisher", "correction"))
-def _(c):
-    delta = sp.Symbol("delta", real=True)
-    c.prove(expect_over_noise(residual ** 2), 1, scope="symbolic x, w; y from the model at w")
-    c.prove(expect_over_noise(residual ** 2, shift=delta), 1 + delta ** 2, scope="labels from w*, δ = (w* − w)ᵀx symbolic")
+    c.prove(expect_over_noise(residual ** 2 * xs * xs.T), _normal_moment(2) * xs * xs.T,
+            scope="d = 3, symbolic x and w, y = wᵀx + ε with ε ~ N(0, 1) (integrated over ε)")
 
 
 @claim("problem4.data-covariance",
-       title="E[xxᵀ] is the data covariance Σ_x",
-       statement=r"\mathbb{E}[\mathbf{x}\mathbf{x}^T] = \Sigma_{\mathbf{x}} = \mathrm{Cov}[\mathbf{x}]",
+       title="The Fisher is E[xxᵀ], which the lesson calls the data covariance Σ_x; E[xxᵀ] = Cov[x] + E[x]E[x]ᵀ",
+       statement=r"I(\mathbf{w}) = \mathbb{E}[\mathbf{x}\mathbf{x}^T] =: \Sigma_{\mathbf{x}},\quad \mathbb{E}[\mathbf{x}\mathbf{x}^T] = \mathrm{Cov}[\mathbf{x}] + \mathbb{E}[\mathbf{x}]\mathbb{E}[\mathbf{x}]^T",
        source=(SECTION, r"the Fisher is the data covariance $\Sigma_{\mathbf{x}}$"),
-       expect="holds-if", condition="the inputs have mean zero (E[xxᵀ] is the uncentred second moment)",
-       tags=("linear-regression", "terminology", "erratum"))
-def _(c):
-    a, b = sp.symbols("a b", real=True)      # x takes the values a, b with probability ½ each
-    second_moment = (a ** 2 + b ** 2) / 2
-    variance = second_moment - ((a + b) / 2) ** 2
-    c.counterexample({a: 1, b: 3}, second_moment, variance,
-                     detail="x ∈ {1, 3} with probability ½ each: E[x²] = 5 but Var[x] = 1")
-
-
-@claim("problem4.second-moment-decomposition",
-       title="Corrected: E[xxᵀ] = Cov[x] + E[x]E[x]ᵀ",
-       statement=r"\mathbb{E}[\mathbf{x}\mathbf{x}^T] = \mathrm{Cov}[\mathbf{x}] + \mathbb{E}[\mathbf{x}]\mathbb{E}[\mathbf{x}]^T",
-       source=(SECTION, r"the Fisher is the data covariance $\Sigma_{\mathbf{x}}$"),
-       corrects="problem4.data-covariance", tags=("linear-regression", "correction"))
+       reading="The exercise defines its term: 'the data covariance matrix E[xxᵀ]'. Read with that definition, "
+               "Σ_x = E[xxᵀ] is the Fisher, and every later formula with Σ_x uses the right matrix.",
+       wording="E[xxᵀ] is the uncentred second moment; it equals the covariance Cov[x] only for centred inputs "
+               "(x ∈ {1, 3} equally likely: E[x²] = 5, Var x = 1). A reader who computes Σ_x as a covariance "
+               "(subtracting the mean, as np.cov does) gets another preconditioner unless the inputs are centred.",
+       depends_on=("problem4.fisher-is-second-moment",), tags=("linear-regression", "terminology"))
 def _(c):
     points = [sp.Matrix(sp.symbols(f"x{i}_1:3", real=True)) for i in range(3)]
     weights = sp.symbols("p1:3", positive=True)
@@ -117,12 +95,18 @@ def _(c):
     second = sum((p * x * x.T for p, x in zip(probs, points)), sp.zeros(2, 2))
     covariance = sum((p * (x - mean) * (x - mean).T for p, x in zip(probs, points)), sp.zeros(2, 2))
     c.prove(second, covariance + mean * mean.T, scope="any distribution on 3 points of R², symbolic points and weights")
+    values = [sp.Integer(1), sp.Integer(3)]                     # x ∈ {1, 3}, probability ½ each
+    second_moment, mean_value = sum(v ** 2 for v in values) / 2, sum(values) / 2
+    c.prove([second_moment, second_moment - mean_value ** 2], [5, 1],
+            scope="the wording note: x ∈ {1, 3} with probability ½ each has E[x²] = 5 but Var x = 1")
 
 
 @claim("problem4.gradient-and-natural-gradient",
        title="Least-squares gradient and its natural gradient −Σ_x⁻¹(y − wᵀx)x",
        statement=r"\nabla_{\mathbf{w}}\mathcal{L} = -(y - \mathbf{w}^T\mathbf{x})\mathbf{x},\quad \tilde\nabla_{\mathbf{w}}\mathcal{L} = -\Sigma_{\mathbf{x}}^{-1}(y - \mathbf{w}^T\mathbf{x})\mathbf{x}",
        source=(SECTION, r"$\tilde{\nabla}_{\mathbf{w}}\mathcal{L} = I^{-1}\nabla\mathcal{L} = -\Sigma_{\mathbf{x}}^{-1}(y - \mathbf{w}^T\mathbf{x})\mathbf{x}$"),
+       reading="For the per-example least-squares loss, ∇L = −(y − wᵀx)x, and I⁻¹∇L with I = Σ_x = E[xxᵀ] "
+               "(invertible) is −Σ_x⁻¹(y − wᵀx)x.",
        depends_on=("problem4.fisher-is-second-moment",), tags=("linear-regression", "natural-gradient"))
 def _(c):
     gradient = sp.Matrix([sp.diff(residual ** 2 / 2, wi) for wi in ws])
@@ -141,9 +125,16 @@ def _full_batch(n_rows, n_cols):
 
 
 @claim("problem4.one-step-least-squares",
-       title="One full-batch natural-gradient step with η = 1 lands exactly on the least-squares solution",
-       statement=r"\mathbf{w} - (X^TX)^{-1}X^T(X\mathbf{w} - \mathbf{y}) = (X^TX)^{-1}X^T\mathbf{y}",
+       title="One full-batch natural-gradient step with η = 1 lands on the model's least-squares estimate (GLS, here OLS)",
+       statement=r"I = X^T\Omega^{-1}X:\quad \mathbf{w} - I^{-1}X^T\Omega^{-1}(X\mathbf{w}-\mathbf{y}) = (X^T\Omega^{-1}X)^{-1}X^T\Omega^{-1}\mathbf{y},\quad \Omega = \mathbb{1}: (X^TX)^{-1}X^T\mathbf{y}",
        source=(SECTION, r"This is the **generalized least squares** update."),
+       reading="'The GLS update' read as: the full-batch natural step −Σ_x⁻¹∇L with η = 1 lands on the model's "
+               "least-squares (maximum-likelihood) estimate — the GLS estimate (XᵀΩ⁻¹X)⁻¹XᵀΩ⁻¹y for a model with "
+               "noise covariance Ω, which for the lesson's Ω = 𝟙 is ordinary least squares.",
+       wording="GLS is the name for least squares under correlated or unequal noise: it whitens the noise by Ω⁻¹. "
+               "The lesson's model has Ω = 𝟙, where GLS is plain OLS, and the matrix its natural gradient inverts "
+               "is the input second moment, not a noise covariance; the input whitening of the next sentence is "
+               "a different thing from GLS's. The name is not false here, but it explains nothing.",
        depends_on=("problem4.gradient-and-natural-gradient",), tags=("linear-regression", "natural-gradient"))
 def _(c):
     X, target, weights = _full_batch(3, 2)
@@ -153,6 +144,13 @@ def _(c):
     c.prove(gram * scaled_step, gram.det() * X.T * target,
             scope="n = 3 examples, d = 2, symbolic entries; where XᵀX is invertible the normal equations have the "
                   "unique solution (XᵀX)⁻¹Xᵀy; the 1/n of the mean loss and of the Fisher cancel")
+    noise_precision = sp.diag(*sp.symbols("r1:4", positive=True))        # Ω⁻¹, diagonal
+    fisher = X.T * noise_precision * X
+    gradient = X.T * noise_precision * (X * weights - target)            # of ½(Xw − y)ᵀΩ⁻¹(Xw − y)
+    scaled_step = fisher.det() * weights - fisher.adjugate() * gradient
+    c.prove(fisher * scaled_step, fisher.det() * X.T * noise_precision * target,
+            scope="the model with noise covariance Ω (n = 3, d = 2, symbolic X, diagonal Ω⁻¹ > 0): the step, scaled "
+                  "by det I, solves the GLS normal equations XᵀΩ⁻¹X w = XᵀΩ⁻¹y")
 
     def kernel_step_vs_lstsq(square, extra, target_values, start):
         X_num = np.vstack([square, extra])
@@ -169,45 +167,12 @@ def _(c):
                  "25 cases (lowered budget: drawing the arrays dominates)", max_examples=25)
 
 
-@claim("problem4.generalized-least-squares-name",
-       title="The natural-gradient step is the generalized least squares (GLS) update",
-       statement=r"\text{GLS weights by the input covariance: }\ \mathbf{w}_{\text{NG}} = (X^T\Omega^{-1}X)^{-1}X^T\Omega^{-1}\mathbf{y}\ \text{for any noise covariance }\Omega",
-       source=(SECTION, r"This is the **generalized least squares** update."),
-       expect="false", depends_on=("problem4.one-step-least-squares",),
-       tags=("linear-regression", "terminology", "erratum"))
-def _(c):
-    X = sp.Matrix([1, 2])
-    target = sp.Matrix([1, 1])
-    noise = sp.diag(1, 4)
-    ordinary = (X.T * X).inv() * X.T * target
-    generalized = (X.T * noise.inv() * X).inv() * X.T * noise.inv() * target
-    c.counterexample({}, ordinary, generalized,
-                     detail="X = (1, 2)ᵀ, y = (1, 1), noise covariance Ω = diag(1, 4): the step preconditioned by "
-                            "Σ_x = XᵀX lands on OLS 3/5, GLS is 3/4. GLS whitens the noise (Ω⁻¹), not the inputs; "
-                            "for the lesson's model (Ω = I) GLS is plain OLS")
-
-
-@claim("problem4.step-lands-on-model-mle",
-       title="Corrected: with noise covariance Ω in the model, the unit natural step lands on GLS; with Ω = I, on OLS",
-       statement=r"I = X^T\Omega^{-1}X,\quad \mathbf{w} - I^{-1}X^T\Omega^{-1}(X\mathbf{w}-\mathbf{y}) = (X^T\Omega^{-1}X)^{-1}X^T\Omega^{-1}\mathbf{y}",
-       source=(SECTION, r"This is the **generalized least squares** update."),
-       corrects="problem4.generalized-least-squares-name", depends_on=("problem4.one-step-least-squares",),
-       tags=("linear-regression", "correction"))
-def _(c):
-    X, target, weights = _full_batch(3, 2)
-    noise_precision = sp.diag(*sp.symbols("r1:4", positive=True))        # Ω⁻¹, diagonal
-    fisher = X.T * noise_precision * X
-    gradient = X.T * noise_precision * (X * weights - target)            # of ½(Xw − y)ᵀΩ⁻¹(Xw − y)
-    scaled_step = fisher.det() * weights - fisher.adjugate() * gradient
-    c.prove(fisher * scaled_step, fisher.det() * X.T * noise_precision * target,
-            scope="n = 3, d = 2, symbolic X and diagonal Ω⁻¹ > 0: the step (scaled by det I) solves the GLS normal "
-                  "equations XᵀΩ⁻¹X w = XᵀΩ⁻¹y, whose solution is unique where XᵀΩ⁻¹X is invertible")
-
-
 @claim("problem4.whitening",
        title="Natural gradient is gradient descent in whitened inputs x' = L⁻¹x (Σ_x = LLᵀ)",
        statement=r"\mathbf{w}' = L^T\mathbf{w},\ \mathbf{x}' = L^{-1}\mathbf{x}:\ \mathbb{E}[\mathbf{x}'\mathbf{x}'^T] = \mathbb{1},\ L^{-T}\nabla_{\mathbf{w}'}\mathcal{L} = \Sigma_{\mathbf{x}}^{-1}\nabla_{\mathbf{w}}\mathcal{L}",
        source=(SECTION, r"Natural gradient effectively whitens the input"),
+       reading="'Whitens the input' read as: the natural step is the gradient step taken in whitened inputs x' = "
+               "L⁻¹x (Σ_x = LLᵀ, so E[x'x'ᵀ] = 𝟙) and mapped back to w.",
        depends_on=("problem4.gradient-and-natural-gradient",), tags=("linear-regression", "whitening"))
 def _(c):
     l11, l22 = sp.symbols("l11 l22", positive=True)
@@ -232,20 +197,28 @@ def _(c):
        title="Gradient descent on least squares contracts at best by (κ − 1)/(κ + 1) per step; the natural step needs one",
        statement=r"\min_\eta\max(|1-\eta|,|1-\eta\kappa|) = \frac{\kappa-1}{\kappa+1}\ \text{at}\ \eta = \frac{2}{1+\kappa}",
        source=(SECTION, r"while standard gradient descent struggles with ill-conditioned covariances"),
+       reading="'Struggles' read as: with input second moment of condition number κ, the best fixed step size makes "
+               "gradient descent contract the error only by (κ − 1)/(κ + 1) per step, near 1 when κ is large; the "
+               "full-batch natural step lands in one.",
        depends_on=("problem4.one-step-least-squares",), tags=("linear-regression", "conditioning"))
 def _(c):
     kappa = sp.Symbol("kappa", positive=True)
     eta = 2 / (1 + kappa)
     rate = (kappa - 1) / (kappa + 1)
+    any_eta = sp.Symbol("eta", positive=True)
+    c.prove(kappa * (1 - any_eta) - (1 - any_eta * kappa), kappa - 1,
+            scope="every step size η: κ(1 − η) − (1 − ηκ) = κ − 1, so κ|1 − η| + |1 − ηκ| ≥ κ − 1 and "
+                  "max(|1 − η|, |1 − ηκ|) ≥ (κ − 1)/(κ + 1): no step size does better")
     c.prove([1 - eta, 1 - eta * kappa], [rate, -rate],
             scope="Σ_x with eigenvalues 1 and κ ≥ 1: at η = 2/(1 + κ) both error components contract by exactly "
-                  "(κ − 1)/(κ + 1); a smaller η makes |1 − η| larger and a larger η makes |1 − ηκ| larger, so this is optimal")
+                  "(κ − 1)/(κ + 1), the bound above")
 
 
 @claim("problem4.density",
        title="The density of y = wᵀx + ε, ε ~ N(0, 1), is (2π)^{-1/2} exp(−½(y − wᵀx)²)",
        statement=r"p(y\mid\mathbf{x},\mathbf{w}) = \frac{1}{\sqrt{2\pi}}\exp\left(-\frac12(y-\mathbf{w}^T\mathbf{x})^2\right)",
        source=(SECTION, r"$p(y \mid \mathbf{x}, \mathbf{w}) = \frac{1}{\sqrt{2\pi}} \exp\left(-\frac{1}{2}(y - \mathbf{w}^T\mathbf{x})^2\right)$"),
+       reading="The density of y given x, w is the N(0, 1) density of ε = y − wᵀx.",
        tags=("linear-regression",))
 def _(c):
     density = sp.exp(-residual ** 2 / 2) / sp.sqrt(2 * sp.pi)

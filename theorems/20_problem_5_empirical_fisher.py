@@ -61,6 +61,8 @@ batches = st.tuples(arrays(np.float64, (6, K), elements=reals(-3, 3)), arrays(np
        title="The Fisher is E over model samples ỹ ~ p(y | x, θ) of s sᵀ = Jᵀ(diag π − ππᵀ)J",
        statement=r"I(\theta) = \mathbb{E}_{\tilde y\sim p(y\mid\mathbf{x},\theta)}[s s^T] = J^T(\mathrm{diag}\,\boldsymbol\pi - \boldsymbol\pi\boldsymbol\pi^T)J",
        source=(SECTION, r"the true Fisher uses samples $\tilde{y} \sim p(y \mid \mathbf{x}, \theta)$ (model samples), not the ground truth labels $y_i$"),
+       reading="For a softmax classifier with logits z = Jθ at an input, averaging s sᵀ over labels drawn from the "
+               "model's own prediction gives the Fisher Jᵀ(diag π − ππᵀ)J.",
        tags=("empirical-fisher", "fisher"))
 def _(c):
     c.prove(expected_outer(list(pi)), fisher_closed_form, scope="K = 3 classes, D = 2 parameters, symbolic π and J")
@@ -83,6 +85,9 @@ def _(c):
        title="The empirical Fisher at the training labels estimates E_data[s sᵀ], which is not the Fisher",
        statement=r"\hat I = \tfrac1B\sum_i s(y_i)s(y_i)^T \to \mathbb{E}_{p_{\text{data}}}[s s^T] \neq I(\theta)",
        source=(SECTION, r"you're approximating $\mathbb{E}_{x \sim p_{\text{data}}}[s s^T]$, which is NOT the Fisher"),
+       reading="'You're approximating E_data[ssᵀ]' read with labels from the data (the lesson writes x ~ p_data for "
+               "the labelled pairs): in general that matrix differs from the Fisher; one exact instance suffices to "
+               "show 'is NOT'.",
        depends_on=("problem5.fisher-under-model-samples", "empirical-fisher.not-true-fisher"), tags=("empirical-fisher",))
 def _(c):
     t, y = sp.symbols("theta y", real=True)
@@ -105,42 +110,49 @@ def _(c):
                  "d = 4, draws cancelling below 1e-6 skipped; 25 cases (lowered budget: drawing the arrays dominates)", max_examples=25)
 
 
-@claim("problem5.valid-only-when-perfectly-fit",
-       title="The empirical Fisher is valid only when the model is already perfectly fit",
-       statement=r"\mathbb{E}_{y\sim q}[s(y)s(y)^T] = I(\theta) \implies q = p_\theta(\cdot\mid\mathbf{x})",
-       source=(SECTION, "only valid when the model is already perfectly fit"),
-       expect="false", depends_on=("problem5.empirical-fisher-is-not-fisher",), tags=("empirical-fisher", "erratum"))
-def _(c):
-    t, y = sp.symbols("theta y", real=True)
-    sigma = 1 / (1 + sp.exp(-t))
-    at_point = {t: 0, y: 1}
-    c.prove((y - sigma).subs(at_point) ** 2, (sigma * (1 - sigma)).subs(at_point),
-            scope="the premise: at θ = 0, y = 1 the empirical Fisher (1 − ½)² equals the Fisher σ(1 − σ) = ¼")
-    c.counterexample(at_point, sigma, y,
-                     detail="Bernoulli logit at θ = 0 with every label y = 1: the empirical Fisher equals the Fisher "
-                            "(¼ = ¼), yet the model is not fit at all — it predicts ½ for labels that are all 1")
-
-
 @claim("problem5.empirical-fisher-bias",
-       title="Corrected: the empirical Fisher's expectation is the Fisher plus a bias that vanishes when the model's predictive matches the data",
-       statement=r"\mathbb{E}_{y\sim q}[s s^T] = J^T\big(\mathrm{diag}\,\boldsymbol\pi - \boldsymbol\pi\boldsymbol\pi^T + \mathrm{diag}\,\boldsymbol\delta - \boldsymbol\delta\boldsymbol\pi^T - \boldsymbol\pi\boldsymbol\delta^T\big)J,\ \boldsymbol\delta = \mathbf{q}-\boldsymbol\pi",
+       title="The label-based empirical Fisher is unbiased for I(θ) when the model's predictive matches the labels, "
+             "and (three classes) only then",
+       statement=r"\mathbb{E}_{y\sim q}[s s^T] = I(\theta) + J^T\big(\mathrm{diag}\,\boldsymbol\delta - \boldsymbol\delta\boldsymbol\pi^T - \boldsymbol\pi\boldsymbol\delta^T\big)J,\ \boldsymbol\delta = \mathbf{q}-\boldsymbol\pi;\quad \text{bias} = 0\ \forall J \iff \boldsymbol\delta = 0\ (K = 3)",
        source=(SECTION, "only valid when the model is already perfectly fit"),
-       corrects="problem5.valid-only-when-perfectly-fit", depends_on=("problem5.fisher-under-model-samples",),
-       tags=("empirical-fisher", "correction"))
+       reading="'Perfectly fit' read as: the model's predictive distribution p(y | x, θ) equals the distribution "
+               "of the training labels at each input (q = π), not 'predicts every label with certainty'; 'only "
+               "valid' as: only then is the label-based average unbiased for I(θ), whatever the network (its "
+               "Jacobian J). Checked for K = 3 classes.",
+       wording="As a pointwise statement 'only' is too strong for two classes: at π = (½, ½) the bias vanishes "
+               "for any labels (a Bernoulli at θ = 0 with every label 1: (1 − ½)² = ¼ = σ(1 − σ)), although the "
+               "model is not fit. From three classes on, no bias for every J does force q = π.",
+       depends_on=("problem5.fisher-under-model-samples", "problem5.empirical-fisher-is-not-fisher"),
+       tags=("empirical-fisher",))
 def _(c):
     q_symbols = sp.symbols("q1:4", positive=True)
     q = sp.Matrix(q_symbols).subs(q_symbols[2], 1 - q_symbols[0] - q_symbols[1])
     delta = q - pi
     bias = sp.diag(*delta) - delta * pi.T - pi * delta.T
     c.prove(expected_outer(list(q)), fisher_closed_form + J.T * bias * J,
-            scope="K = 3, D = 2, symbolic π, data label frequencies q and J: the bias is zero at q = π; it can also "
-                  "vanish elsewhere (K = 2 at π = (½, ½))")
+            scope="K = 3, D = 2, symbolic π, data label frequencies q and J: the bias is zero at q = π")
+    # Only then: bias = 0 for every J means the K×K matrix B(δ) = 0. Its off-diagonal entries (1,2), (1,3), (2,3)
+    # are linear in (δ₁, δ₂) (δ₃ = −δ₁ − δ₂); δ ≠ 0 would need all three 2×2 minors of that system to vanish.
+    d = sp.symbols("delta1 delta2", real=True)
+    free_delta = sp.Matrix([d[0], d[1], -d[0] - d[1]])
+    free_bias = sp.diag(*free_delta) - free_delta * pi.T - pi * free_delta.T
+    system = sp.Matrix([[sp.diff(free_bias[i, j], dk) for dk in d] for i, j in ((0, 1), (0, 2), (1, 2))])
+    minors = [system.extract(list(rows), [0, 1]).det() for rows in ((0, 1), (0, 2), (1, 2))]
+    c.prove(minors, [pi[0] * (2 * pi[0] - 1), -pi[1] * (2 * pi[1] - 1), pi[2] * (2 * pi[2] - 1)],
+            scope="K = 3, symbolic π: the minors are ±π_k(2π_k − 1), all zero only if every π_k = ½")
+    c.prove(sum(2 * pk - 1 for pk in pi), -1, scope="which cannot be: Σ_k(2π_k − 1) = −1, so B(δ) = 0 forces δ = 0")
+    theta_s, y_s = sp.symbols("theta y", real=True)
+    sigma = 1 / (1 + sp.exp(-theta_s))
+    c.prove(((y_s - sigma) ** 2).subs({theta_s: 0, y_s: 1}), (sigma * (1 - sigma)).subs(theta_s, 0),
+            scope="the wording note: Bernoulli at θ = 0, label 1: empirical (1 − ½)² equals the Fisher ¼")
 
 
 @claim("problem5.model-samples-unbiased",
        title="The Fisher estimated from model samples is unbiased",
        statement=r"\mathbb{E}_{\tilde y_s\sim p(\cdot\mid\mathbf{x},\theta)}\Big[\tfrac1S\sum_s s(\tilde y_s)s(\tilde y_s)^T\Big] = I(\theta)",
        source=(SECTION, r"This is unbiased for $I(\theta)$."),
+       reading="The average of s sᵀ over labels sampled from the model's predictive has expectation exactly I(θ), "
+               "for any number of samples.",
        depends_on=("problem5.fisher-under-model-samples", "empirical-fisher.model-samples"), tags=("empirical-fisher", "monte-carlo"))
 def _(c):
     S = 2
@@ -164,36 +176,53 @@ def _(c):
               data={"max_z": float(z_scores.max())})
 
 
-# A non-canonical model, y ~ N(θ², 1): its observed information uses the label and can be negative.
-theta, y_obs = sp.symbols("theta y", real=True)
-log_density_square_mean = -(y_obs - theta ** 2) ** 2 / 2 - sp.log(2 * sp.pi) / 2
-observed_square_mean = -sp.diff(log_density_square_mean, theta, 2)
-fisher_square_mean = sp.diff(theta ** 2, theta) ** 2
+# The smallest classifier with a hidden layer: a two-layer linear network with one input x = 1, logit z = ab.
+a_w, b_w, y_obs = sp.symbols("a b y", real=True)
+logit_ab = a_w * b_w
+sigma_ab = 1 / (1 + sp.exp(-logit_ab))
+log_lik_ab = y_obs * sp.log(sigma_ab) + (1 - y_obs) * sp.log(1 - sigma_ab)
+observed_ab = -sp.hessian(log_lik_ab, (a_w, b_w))
+gradient_logit_ab = sp.Matrix([b_w, a_w])
+fisher_ab = sigma_ab * (1 - sigma_ab) * gradient_logit_ab * gradient_logit_ab.T
 
 
 @claim("problem5.observed-fisher-valid",
        title="The observed Fisher −∇² log p(y | θ) is a valid label-using approximation that converges to I(θ)",
        statement=r"-\nabla_\theta^2\log p(y\mid\theta) \succeq 0,\ \text{depends on } y,\ \to I(\theta) \text{ as the model fits}",
        source=(SECTION, "which is a valid approximation that uses the actual labels and converges to $I(\\theta)$ as the model fits"),
+       reading="For the classifier of Problem 5, the batch observed information at the true labels is offered as "
+               "a valid curvature for natural-gradient steps during training. 'Valid' is read as what the lesson "
+               "asks of that curvature: positive semidefinite, like the Fisher it stands in for.",
+       defence="In statistics the observed information is a standard, consistent estimate of the Fisher information "
+               "at the true parameter (Efron and Hinkley even prefer it for inference); for canonical-link models "
+               "such as multinomial logistic regression it equals the Fisher exactly; and its residual term "
+               "vanishes as the fit becomes perfect. But it is the Hessian of the batch loss, the Newton matrix "
+               "the lesson contrasts with the always-PSD Fisher: for a classifier with a hidden layer it is "
+               "indefinite during training (logit z = ab at a = 1, b = 0, label 1: vᵀ(−∇² log p)v = −1 for "
+               "v = (1, 2), while vᵀIv = 1). And where it is exact it does not use the labels at all.",
        expect="false", depends_on=("problem5.fisher-under-model-samples",), tags=("empirical-fisher", "observed-fisher", "erratum"))
 def _(c):
-    c.counterexample({theta: sp.Rational(1, 2), y_obs: 2}, observed_square_mean, sp.Abs(observed_square_mean),
-                     detail="non-canonical model y ~ N(θ², 1) at θ = ½, y = 2: the observed Fisher 6θ² − 2y = −5/2 "
-                            "is negative (the Fisher is 4θ² = 1), so it is no valid (PSD) curvature; and where it is "
-                            "PSD for softmax cross-entropy it does not use the label (see the corrected claim)")
-    z = sp.symbols("z1:4", real=True)
-    log_probs = [zk - sp.log(sum(sp.exp(zj) for zj in z)) for zk in z]
-    label_gap = sp.expand(sp.hessian(log_probs[0], z) - sp.hessian(log_probs[1], z))
-    c.observe(label_gap != sp.zeros(3, 3), scope="exact symbolic computation, 3-class softmax, all logits",
-              detail=f"for softmax cross-entropy the observed Fisher at label 1 minus that at label 2 is "
-                     f"{'0' if label_gap == sp.zeros(3, 3) else label_gap}: it does not use the actual labels")
+    at_point = {a_w: 1, b_w: 0, y_obs: 1}
+    direction = sp.Matrix([1, 2])
+    curvature = (direction.T * observed_ab * direction)[0]
+    c.prove(observed_ab.subs(at_point), sp.Matrix([[0, -sp.Rational(1, 2)], [-sp.Rational(1, 2), sp.Rational(1, 4)]]),
+            scope="the observed Fisher at a = 1, b = 0, label 1", rewriters=[("simplify", sp.simplify)])
+    c.prove((direction.T * fisher_ab * direction)[0].subs(at_point), 1,
+            scope="the Fisher at the same point: vᵀIv = 1 (the model predicts ½ there)")
+    c.counterexample(at_point, sp.Max(curvature, 0), curvature,
+                     detail="classifier with logit z = ab (a two-layer linear network, input 1) at a = 1, b = 0, "
+                            "label y = 1: the observed Fisher is [[0, −½], [−½, ¼]] and vᵀ(−∇² log p)v = −1 < 0 for "
+                            "v = (1, 2): not positive semidefinite, so not a valid natural-gradient curvature")
 
 
 @claim("problem5.observed-fisher-softmax-is-exact",
-       title="Corrected: for softmax cross-entropy the observed Fisher is the exact Fisher and ignores the label; "
-             "otherwise it is the Fisher minus a residual-weighted term",
-       statement=r"-\nabla_z^2\log\mathrm{softmax}(z)_y = \mathrm{diag}\,\boldsymbol\pi-\boldsymbol\pi\boldsymbol\pi^T\ \forall y;\quad -\partial_\theta^2\log\mathcal{N}(y\mid\mu(\theta),1) = \mu'^2 - (y-\mu)\mu''",
+       title="Corrected: the observed Fisher is the Fisher minus a residual-weighted Hessian of the logits; for "
+             "logits linear in θ it is exactly the Fisher and ignores the label",
+       statement=r"-\nabla_\theta^2\log p(y\mid\theta) = \sigma(1-\sigma)\nabla z\nabla z^T - (y-\sigma)\nabla^2 z;\quad -\nabla_z^2\log\mathrm{softmax}(z)_y = \mathrm{diag}\,\boldsymbol\pi-\boldsymbol\pi\boldsymbol\pi^T\ \forall y",
        source=(SECTION, "use the *observed Fisher* $-\\nabla_\\theta^2 \\log p(y \\mid \\theta)$ for the current batch"),
+       reading="What holds: the observed Fisher of a classifier is its Fisher (Gauss–Newton) term minus the "
+               "residual y − σ times the logits' Hessian; it tends to the Fisher as the residuals vanish, is "
+               "PSD when the logits are linear in θ, and then does not depend on the label.",
        corrects="problem5.observed-fisher-valid", tags=("empirical-fisher", "observed-fisher", "correction"))
 def _(c):
     z = sp.symbols("z1:4", real=True)
@@ -204,9 +233,9 @@ def _(c):
         observed = -sp.hessian(sp.log(probs[label]), z)
         c.prove(observed, fisher_logits, scope=f"3-class softmax, label y = {label + 1}, all real logits: the same "
                 "matrix for every label", rewriters=[("together + cancel", lambda e: sp.cancel(sp.together(e)))])
-    mean = theta ** 2
-    c.prove(observed_square_mean, fisher_square_mean - (y_obs - mean) * sp.diff(mean, theta, 2),
-            scope="y ~ N(θ², 1): observed = Fisher − residual · μ''; it tends to the Fisher only as the residual → 0")
+    c.prove(observed_ab, fisher_ab - (y_obs - sigma_ab) * sp.hessian(logit_ab, (a_w, b_w)),
+            scope="Bernoulli classifier with logit z = ab, all real a, b and labels y: the label enters only through "
+                  "the residual term, which vanishes as σ → y", rewriters=[("simplify", sp.simplify)])
 
 
 uncheckable(SECTION, "it works because the bias is often benign, but it's technically incorrect",
@@ -220,6 +249,8 @@ uncheckable(SECTION, "Explain why this is problematic for a classifier, and what
        title="The Fisher is the expectation of s sᵀ under the model's own distribution (Bernoulli: σ(1 − σ))",
        statement=r"I(\theta) = \mathbb{E}_{y\sim p(y\mid\theta)}[s s^T] = \sigma(1-\sigma),\quad \mathbb{E}_{y\sim q}[s^2] = \sigma(1-\sigma) + (q-\sigma)(1-2\sigma)",
        source=(SECTION, r"The true Fisher $I(\theta)$ expects $s$ to be computed under the model's distribution"),
+       reading="The Fisher is the expectation of ssᵀ with y drawn from the model; labels with another frequency q "
+               "give a different matrix unless q = σ (or σ = ½).",
        tags=("empirical-fisher", "fisher"))
 def _(c):
     t, q = sp.symbols("theta q", real=True)
@@ -239,6 +270,8 @@ def _(c):
        title="Sampling ỹ ~ Categorical(π(x)) and averaging s(ỹ)s(ỹ)ᵀ recovers the Fisher",
        statement=r"\tfrac1S\sum_{s}J^T(e_{\tilde y_s}-\pi)(e_{\tilde y_s}-\pi)^TJ \to J^T(\mathrm{diag}\,\pi-\pi\pi^T)J",
        source=(SECTION, r"Sample from the model's predictive distribution (e.g., $\tilde{y} \sim \text{Categorical}(\boldsymbol{\pi}(\mathbf{x}))$) and compute the Fisher from those samples."),
+       reading="Sampling ỹ ~ Categorical(π(x)) and averaging s(ỹ)s(ỹ)ᵀ is a Monte Carlo estimate of the Fisher, "
+               "within its sampling error of the exact value.",
        depends_on=("problem5.model-samples-unbiased",), tags=("empirical-fisher", "monte-carlo"))
 def _(c):
     rng = np.random.default_rng(23)
