@@ -63,7 +63,7 @@ def test_summary_load_errors_uncheckable_and_skipped_figures(page: str):
 def test_results_reused_from_the_cache_say_so(run: Run):
     run.results[0].cached_at = "2026-01-01T00:00:00+00:00"
     page = html.render(run, training_figure=False)
-    assert "1 of 7 results were reused from the result cache" in page
+    assert "1 of 8 results were reused from the result cache" in page
     assert "reused from the cache, obtained 2026-01-01T00:00:00+00:00" in page
 
 
