@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
     verify.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report")
     verify.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    verify.add_argument("-v", "--verbose", action="store_true",
+                        help="every claim's line, and each erratum (quote, reading, defence, counterexample, "
+                             "correction) and wording note in full")
     verify.add_argument("--executor", choices=("local", "dask"), default="local",
                         help="local worker processes, or Dask (a LocalCluster of -j workers unless --scheduler)")
     verify.add_argument("--scheduler", type=_scheduler, metavar="tcp://HOST:PORT",

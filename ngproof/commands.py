@@ -44,7 +44,7 @@ def verify(args) -> int:
         return 2
     finally:
         executor.close()
-    print(text.render(run), end="")
+    print(text.render(run, verbose=args.verbose), end="")
     if args.json:
         write_atomic(args.json, json_report.render(run))
     if args.junit:

@@ -45,6 +45,19 @@ class Run:
         return [r for r in self.results if r.claim.is_erratum and r.status == "refuted"]
 
     @property
+    def wording_notes(self) -> list[ClaimResult]:
+        """Claims that hold as declared but carry a note on the lesson's loose wording."""
+        return [r for r in self.results if r.claim.judgement == "wording" and r.outcome == "expected"]
+
+    def corrections(self) -> dict[str, list[str]]:
+        """For each claim of the run that some claim corrects, the ids of its corrections in run order."""
+        corrected_by: dict[str, list[str]] = {}
+        for result in self.results:
+            if result.claim.corrects:
+                corrected_by.setdefault(result.claim.corrects, []).append(result.claim.id)
+        return corrected_by
+
+    @property
     def failed(self) -> bool:
         """Whether CI should fail: an unexpected outcome, a load error, or nothing run."""
         return bool(self.load_errors) or not self.results or any(r.outcome == "unexpected" for r in self.results)

@@ -235,7 +235,7 @@ def test_reports_say_which_results_came_from_the_cache_and_when(setup):
     assert all(c["cached_at"] == r.cached_at for c, r in zip(report["claims"], again.results))
     assert report["cache"]["reused"] == 5
     assert [c["cached_at"] for c in json_report.report(first)["claims"]] == [None] * 5
-    rendered = text.render(again)
+    rendered = text.render(again, verbose=True)
     assert f"cached {again.results[0].cached_at}" in rendered
     assert "5 of 5 results reused from the cache" in rendered and "--no-cache" in rendered
     assert "reused" not in text.render(verify([directory], jobs=1))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ngproof.claims import Claim, Source
 from ngproof.discovery import discover
 
 # The lesson lives beside the repository, not in it: absent on a fresh clone or in CI.
@@ -140,3 +141,61 @@ def test_quotes_are_verbatim(catalogue, lesson_text):
     absent = [c.id for c in catalogue.claims if _squeeze(c.source.quote) not in text]
     absent += [u.source.quote[:40] for u in catalogue.uncheckable if _squeeze(u.source.quote) not in text]
     assert absent == []
+
+
+# Two quotes cite the same sentence when they are equal once normalised, or when one holds the
+# other and the shorter is long enough to be that sentence's own words rather than a formula or
+# phrase that many sentences share.
+SAME_SENTENCE_MIN = 30
+
+
+def sentence_key(quote: str) -> str:
+    """A quote normalised: LaTeX math delimiters ($, \\( \\), \\[ \\]) and all whitespace removed,
+    case folded, trailing punctuation dropped.  Whitespace goes entirely, not just collapsed, since
+    LaTeX spacing (``a+b`` against ``a + b``) does not change what a sentence says."""
+    bare = re.sub(r"\\[()\[\]]|\$", "", quote)
+    return re.sub(r"\s+", "", bare).casefold().rstrip(".,;:")
+
+
+def same_sentence(a: str, b: str) -> bool:
+    return a == b or min(len(a), len(b)) >= SAME_SENTENCE_MIN and (a in b or b in a)
+
+
+def contradictions(claims) -> list[tuple[str, str, str]]:
+    """(holding claim, erratum, quote) for every sentence judged holding by one claim (``expect
+    holds``, wording notes included) and false by another (``false``/``holds-if``), neither
+    correcting the other."""
+    holding = [c for c in claims if not c.is_erratum]
+    errata = [c for c in claims if c.is_erratum]
+    return [(h.id, e.id, e.source.quote) for h in holding for e in errata
+            if h.corrects != e.id and same_sentence(sentence_key(h.source.quote), sentence_key(e.source.quote))]
+
+
+def test_no_sentence_is_judged_both_holding_and_false(catalogue):
+    found = contradictions(catalogue.claims)
+    assert found == [], "one claim says the sentence holds, another that it is false; " \
+        "make one correct the other, cite the part each judges, or settle on one judgement:\n" + \
+        "\n".join(f"  {h} holds / {e} {next(c.expect for c in catalogue.claims if c.id == e)}: {q[:90]!r}"
+                  for h, e, q in found)
+
+
+def _declared(claim_id: str, quote: str, **kwargs) -> Claim:
+    return Claim(claim_id, "t", "-", Source("S", quote), body=lambda c: None, **kwargs)
+
+
+def test_the_contradiction_check_normalises_quotes_and_spares_corrections():
+    sentence = "This is exactly a natural gradient step with the Fisher matrix of the policy."
+    claims = [
+        _declared("lesson", sentence, expect="false"),
+        _declared("same", "this is  EXACTLY a natural gradient step with the Fisher matrix of the policy"),
+        _declared("noted", sentence.upper(), wording="loose"),
+        _declared("part", "a natural gradient step with the Fisher matrix"),
+        _declared("fix", sentence, corrects="lesson"),
+        _declared("other", "The KL divergence is locally quadratic."),
+        _declared("formula", "$I_\\ell \\approx A \\otimes G$", expect="holds-if", condition="c"),
+        _declared("formula-too", "$$I_\\ell\\approx A\\otimes G$$"),
+        _declared("short", "$A \\otimes G$"),
+    ]
+    assert contradictions(claims) == [("same", "lesson", sentence), ("noted", "lesson", sentence),
+                                      ("part", "lesson", sentence),
+                                      ("formula-too", "formula", "$I_\\ell \\approx A \\otimes G$")]

@@ -58,14 +58,14 @@ def test_verify_timeout_flag_reaches_every_claim(write_catalogue, tmp_path, caps
     assert main(["verify", str(directory), "--timeout", "1", "-q", "--no-cache", "--json", str(target)]) == 1
     [claim] = json.loads(target.read_text())["claims"]
     assert claim["status"] == "timeout" and "limit of 1 s" in claim["evidence"][0]["detail"]
-    assert "T timeout" in capsys.readouterr().out
+    assert "h.hangs: timeout, declared 'holds'" in capsys.readouterr().out
 
 
 def test_a_syntax_error_alone_fails_the_run_and_names_the_file(write_catalogue, capsys):
     directory = write_catalogue({**GREEN, "02_broken.py": "#raw\ndef broken(:\n"})
     assert main(["verify", str(directory), "-j", "1", "-q", "--no-cache"]) == 1
     out = capsys.readouterr().out
-    assert "✔ proved       g.corrected" in out  # the good module still ran
+    assert out.startswith("2 claims: 1 proved, 1 refuted;")  # the good module still ran
     assert "LOAD ERROR" in out and "02_broken.py: line 2: SyntaxError" in out
 
 
@@ -77,3 +77,17 @@ def test_a_declared_false_claim_that_holds_alone_fails_the_run(write_catalogue, 
     '''})
     assert main(["verify", str(directory), "-j", "1", "-q", "--no-cache"]) == 1
     assert "f.holds: proved, declared 'false'" in capsys.readouterr().out
+
+
+def test_verify_prints_the_summary_first_and_the_detail_only_when_verbose(write_catalogue, capsys):
+    directory = str(write_catalogue(GREEN))
+    assert main(["verify", directory, "-j", "1", "-q", "--no-cache"]) == 0
+    short = capsys.readouterr().out
+    assert short.startswith("2 claims: 1 proved, 1 refuted; 1 errata of the lesson, 0 wording notes;")
+    assert "  ✗ g.lesson: as the lesson says  → corrected by g.corrected" in short
+    assert "lesson says:" not in short and "Claims, section by section" not in short
+    assert main(["verify", directory, "-j", "1", "-q", "--no-cache", "--verbose"]) == 0
+    full = capsys.readouterr().out
+    assert full.index("lesson says:     “quote” (Sec)") < full.index("counterexample:  x = 1") \
+        < full.index("corrected by:    g.corrected (proved)") < full.index("Claims, section by section")
+    assert "✔ proved       g.corrected — corrected" in full

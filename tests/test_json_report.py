@@ -40,7 +40,7 @@ def validate(report: dict) -> None:
     one_of(require(report, "profile", str, "report"), {"ci", "dev", "thorough"}, "report.profile")
     require(report, "seconds", NUMBER, "report")
     summary = require(report, "summary", dict, "report")
-    for key in [*STATUSES, "unexpected"]:
+    for key in [*STATUSES, "unexpected", "errata", "wording"]:
         require(summary, key, int, "summary")
     claims = require(report, "claims", list, "report")
     for claim in claims:
@@ -53,6 +53,16 @@ def validate(report: dict) -> None:
         expect = require(claim, "expect", str, where)
         one_of(expect, {"holds", "false", "holds-if"}, f"{where}.expect")
         require(claim, "condition", OPTIONAL_STR, where)
+        judgement = require(claim, "judgement", str, where)
+        one_of(judgement, {"erratum", "wording", "holds"}, f"{where}.judgement")
+        if (judgement == "erratum") != (expect != "holds"):
+            raise ContractError(f"{where}: judgement {judgement} does not follow from expect {expect}")
+        for field in ("reading", "defence", "wording"):
+            require(claim, field, OPTIONAL_STR, where)
+        if (claim["wording"] is not None) != (judgement == "wording"):
+            raise ContractError(f"{where}: a wording note makes judgement 'wording', and only it")
+        if claim["defence"] is not None and judgement != "erratum":
+            raise ContractError(f"{where}: a defence belongs to an erratum")
         status = require(claim, "status", str, where)
         one_of(status, STATUSES, f"{where}.status")
         one_of(require(claim, "outcome", str, where), {"expected", "unexpected"}, f"{where}.outcome")
@@ -76,6 +86,8 @@ def validate(report: dict) -> None:
             require(piece, "counterexample", (dict, type(None)), f"{where}.evidence")
     counted = {s: sum(c["status"] == s for c in claims) for s in STATUSES}
     counted["unexpected"] = sum(c["outcome"] == "unexpected" for c in claims)
+    counted["errata"] = sum(c["judgement"] == "erratum" and c["status"] == "refuted" for c in claims)
+    counted["wording"] = sum(c["judgement"] == "wording" and c["outcome"] == "expected" for c in claims)
     if {k: summary[k] for k in counted} != counted:
         raise ContractError(f"summary {summary} does not count the claims {counted}")
 
@@ -83,7 +95,8 @@ def validate(report: dict) -> None:
 EVERY_STATUS = {"01_all.py": '''
     p = sp.Symbol("p", positive=True)
 
-    @claim("j.proved", title="proved", statement="s", source=("S", "q"))
+    @claim("j.proved", title="proved", statement="s", source=("S", "q"), reading="x(x+1) expanded",
+           wording="says 'equal' for 'equal after expanding'")
     def _(c):
         c.prove(x * (x + 1), x**2 + x, scope="all real x")
         c.fuzz(lambda v: close(v * (v + 1), v**2 + v, cond=1 + v**2), reals(-3, 3), scope="v in [-3, 3]")
@@ -92,7 +105,8 @@ EVERY_STATUS = {"01_all.py": '''
     def _(c):
         c.example("σ(1/2)", 1 / (1 + sp.exp(-sp.Rational(1, 2))), "0.622")
 
-    @claim("j.refuted", title="refuted", statement="s", source=("S", "q"), expect="holds-if", condition="x = 0")
+    @claim("j.refuted", title="refuted", statement="s", source=("S", "q"), expect="holds-if", condition="x = 0",
+           reading="the square of x + 1 for every real x", defence="true at x = 0, but only there")
     def _(c):
         c.counterexample({x: 2}, (x + 1) ** 2, x**2 + 1, detail="x = 2")
 
@@ -147,7 +161,14 @@ def test_report_carries_the_claim_declarations(report):
     assert by_id["j.corrected"]["corrects"] == "j.refuted"
     assert by_id["j.refuted"]["condition"] == "x = 0" and by_id["j.refuted"]["expect"] == "holds-if"
     assert by_id["j.verified"]["depends_on"] == ["j.proved"]
-    assert report["errata"] == ["j.refuted"]
+    assert report["errata"] == ["j.refuted"] and report["wording"] == ["j.proved"]
+    assert by_id["j.refuted"]["judgement"] == "erratum" and by_id["j.proved"]["judgement"] == "wording"
+    assert by_id["j.refuted"]["reading"] == "the square of x + 1 for every real x"
+    assert by_id["j.refuted"]["defence"] == "true at x = 0, but only there"
+    assert by_id["j.proved"]["wording"] == "says 'equal' for 'equal after expanding'"
+    assert by_id["j.corrected"]["judgement"] == "holds"
+    assert by_id["j.corrected"]["reading"] is None and by_id["j.corrected"]["wording"] is None
+    assert report["summary"]["errata"] == 1 and report["summary"]["wording"] == 1
     numeric = by_id["j.proved"]["evidence"][1]
     assert numeric["kind"] == "numeric" and numeric["cases"] > 0 and numeric["max_rel_error"] >= 0
 
@@ -157,6 +178,11 @@ def test_report_carries_the_claim_declarations(report):
     lambda r: r.update(profile="quick"),
     lambda r: r["summary"].pop("timeout"),
     lambda r: r["summary"].update(proved=r["summary"]["proved"] + 1),
+    lambda r: r["summary"].update(errata=0),
+    lambda r: r["summary"].pop("wording"),
+    lambda r: r["claims"][0].update(judgement="fine"),
+    lambda r: r["claims"][0].update(wording=None),
+    lambda r: r["claims"][0].update(reading=3),
     lambda r: r["claims"][0].update(status="fine"),
     lambda r: r["claims"][0].update(outcome="unexpected"),
     lambda r: r["claims"][0]["source"].pop("quote"),

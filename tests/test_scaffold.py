@@ -80,7 +80,7 @@ def test_add_a_claim_verify_it_and_see_it_in_the_reports(course):
         '    c.prove(sp.diff(1 / (1 + sp.exp(-z)), z), sp.exp(-z) / (1 + sp.exp(-z)) ** 2, scope="all real z")')
     module.write_text(source.replace("from ngproof import claim", "import sympy as sp\n\nfrom ngproof import claim")
                       + NEW_CLAIM)
-    process = cli("verify", "theorems", "--lesson", "07-01", "-j", "1", "--json", "report.json", cwd=course)
+    process = cli("verify", "theorems", "--lesson", "07-01", "-j", "1", "-v", "--json", "report.json", cwd=course)
     assert process.returncode == 0, process.stdout
     report = json.loads((course / "report.json").read_text())
     assert [(c["id"], c["status"], c["lesson"]) for c in report["claims"]] == [
@@ -173,7 +173,7 @@ def test_verify_lesson_selects_one_lesson_of_a_course(two_lessons):
     report = json.loads((two_lessons / "r.json").read_text())
     assert [c["id"] for c in report["claims"]] == ["l-two.square"]
     assert [u["section"] for u in report["uncheckable"]] == ["S2"]
-    everything = cli("verify", "theorems", "-j", "1", "--no-cache", "--json", "all.json", cwd=two_lessons)
+    everything = cli("verify", "theorems", "-j", "1", "-v", "--no-cache", "--json", "all.json", cwd=two_lessons)
     assert "== lesson l-one ==" in everything.stdout and "== lesson l-two ==" in everything.stdout
     assert [row["id"] for row in json.loads((two_lessons / "all.json").read_text())["lessons"]] == ["l-one", "l-two"]
 
@@ -184,7 +184,7 @@ def test_an_unknown_lesson_is_a_usage_error_that_lists_the_lessons(two_lessons):
 
 
 def test_verify_lesson_accepts_a_path_inside_the_lesson(two_lessons):
-    process = cli("verify", "theorems/l-one/01_square.py", "--lesson", "l-one", "-j", "1", "--no-cache",
+    process = cli("verify", "theorems/l-one/01_square.py", "--lesson", "l-one", "-j", "1", "-v", "--no-cache",
                   cwd=two_lessons)
     assert process.returncode == 0 and "l-one.square" in process.stdout
 

@@ -72,3 +72,19 @@ def test_verify_selects_and_runs_a_catalogue(write_catalogue):
     run = verify([directory], keyword="sel.one", jobs=1, seed=5)
     assert [(r.claim.id, r.status) for r in run.results] == [("sel.one", "proved")]
     assert run.seed == 5 and run.paths == [str(directory)] and not run.failed
+
+
+def test_wording_notes_are_the_holding_claims_with_a_note():
+    noted = Claim("noted", "t", "-", Source("S", "q"), body=lambda c: None, wording="loose word")
+    broken = Claim("broken", "t", "-", Source("S", "q"), body=lambda c: None, wording="loose word")
+    run = run_of(ClaimResult(noted, "proved", 0.1), ClaimResult(broken, "refuted", 0.1), result("plain", "proved"),
+                 result("lesson", "refuted", expect="false"))
+    assert [r.claim.id for r in run.wording_notes] == ["noted"]
+    assert [r.claim.judgement for r in run.results] == ["wording", "wording", "holds", "erratum"]
+
+
+def test_corrections_map_each_corrected_claim_to_its_corrections():
+    fix = [ClaimResult(Claim(i, "t", "-", Source("S", "q"), body=lambda c: None, corrects="lesson"), "proved", 0.1)
+           for i in ("fix-a", "fix-b")]
+    run = run_of(result("lesson", "refuted", expect="false"), *fix, result("other", "proved"))
+    assert run.corrections() == {"lesson": ["fix-a", "fix-b"]}

@@ -1,8 +1,11 @@
 """The HTML report for readers of the lesson: one self-contained, offline page.
 
-Summary, then the errata of the lesson (each with its quote, counterexample
-and corrected claim), then every claim section by section with its formula
-as native MathML, citation, proof steps, numeric evidence, timing and links
+Summary, then the errata of the lesson (each in a referee's order: the
+lesson's quote, how the claim reads it, the best case for the lesson, the
+counterexample, the corrected claim), the notes on wording (sentences whose
+meaning holds but whose literal form is loose: not errata), then every claim
+section by section with its formula as native MathML, citation, reading,
+proof steps, numeric evidence, timing and links
 along the dependency graph (also drawn as inline SVG), then the figures and
 the passages with nothing to check.  The template autoescapes: every string
 from a theorem reaches the page as text, never as markup.
@@ -41,6 +44,9 @@ class ClaimView:
     dependents: list[str]
     corrected_by: list[str] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    reading: Markup | None = None               # how the claim reads the quote; None when not declared
+    defence: Markup | None = None               # an erratum's best case for the lesson
+    wording: Markup | None = None               # the note on a loosely worded sentence that holds
 
     @property
     def claim(self):
@@ -79,16 +85,19 @@ def _evidence_view(evidence: Evidence) -> dict[str, Any]:
     }
 
 
+def _prose(text: str | None) -> Markup | None:
+    """A declared sentence with its ``$…$`` formulas as MathML; None when not declared."""
+    return rich_text(text) if text else None
+
+
 def claim_views(run: Run) -> dict[str, ClaimView]:
     """Every claim of the run, keyed by id, with its links both ways."""
     present = {r.claim.id for r in run.results}
     dependents: dict[str, list[str]] = {}
-    corrected_by: dict[str, list[str]] = {}
     for result in run.results:
         for dependency in result.claim.depends_on:
             dependents.setdefault(dependency, []).append(result.claim.id)
-        if result.claim.corrects:
-            corrected_by.setdefault(result.claim.corrects, []).append(result.claim.id)
+    corrected_by = run.corrections()
     fully = run.fully_proved()
     return {
         r.claim.id: ClaimView(
@@ -101,6 +110,9 @@ def claim_views(run: Run) -> dict[str, ClaimView]:
             dependents=dependents.get(r.claim.id, []),
             corrected_by=corrected_by.get(r.claim.id, []),
             evidence=[_evidence_view(e) for e in r.evidence],
+            reading=_prose(r.claim.reading),
+            defence=_prose(r.claim.defence),
+            wording=_prose(r.claim.wording),
         )
         for r in run.results
     }
@@ -143,6 +155,7 @@ def render(run: Run, *, training_figure: bool = True) -> str:
         statuses=STATUSES,
         summary=summary,
         errata=[views[r.claim.id] for r in run.errata],
+        wording=[views[r.claim.id] for r in run.wording_notes],
         unexpected=[views[r.claim.id] for r in run.results if r.outcome == "unexpected"],
         sections=sections(run, views, lesson_by_claim),
         lesson_titles=titles,

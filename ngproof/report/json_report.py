@@ -1,4 +1,10 @@
-"""The JSON report (contract fields of DESIGN.md, plus environment and errata)."""
+"""The JSON report (contract fields of DESIGN.md, plus environment, errata and wording notes).
+
+Each claim carries its ``judgement`` (``erratum``, ``wording`` or ``holds``, as
+declared) with ``reading``, ``defence`` and ``wording`` (a string, or null when
+not declared); the summary adds ``errata`` (errata refuted as declared) and
+``wording`` (wording notes whose claim holds as declared) to the status counts.
+"""
 from __future__ import annotations
 
 import json
@@ -22,6 +28,10 @@ def claim_record(result: ClaimResult, fully_proved: bool) -> dict:
         "source": {"section": claim.source.section, "quote": claim.source.quote},
         "expect": claim.expect,
         "condition": claim.condition,
+        "judgement": claim.judgement,
+        "reading": claim.reading or None,
+        "defence": claim.defence or None,
+        "wording": claim.wording,
         "status": result.status,
         "outcome": result.outcome,
         "fully_proved": fully_proved,
@@ -61,8 +71,9 @@ def report(run: Run) -> dict:
         "started": run.started,
         "environment": environment(),
         "cache": run.cache,
-        "summary": run.summary,
+        "summary": {**run.summary, "errata": len(run.errata), "wording": len(run.wording_notes)},
         "errata": [r.claim.id for r in run.errata],
+        "wording": [r.claim.id for r in run.wording_notes],
         "load_errors": [{"path": e.path, "message": e.message} for e in run.load_errors],
         "uncheckable": [{"section": u.source.section, "quote": u.source.quote, "reason": u.reason}
                         for u in run.uncheckable],

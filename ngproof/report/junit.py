@@ -1,7 +1,9 @@
 """JUnit XML for CI systems: one test case per claim, grouped by lesson section.
 
 * an expected outcome passes; an expected erratum (a lesson statement declared
-  false and refuted) passes too, with a note in ``system-out`` and properties;
+  false and refuted) passes too, with a note in ``system-out`` (quote, reading,
+  defence, counterexample, correction) and properties; so does a wording note
+  (a property ``wording`` and the note, with quote and reading, in ``system-out``);
 * an unexpected outcome is a ``failure`` whose message carries the counterexample;
 * ``error`` and ``timeout`` statuses, and theorem modules that failed to load,
   are ``error`` test cases.
@@ -43,28 +45,36 @@ def explain(result: ClaimResult) -> str:
     return "\n".join(lines)
 
 
-def _erratum_note(result: ClaimResult, corrected_by: str | None) -> str:
+def _erratum_note(result: ClaimResult, corrected_by: list[str]) -> str:
+    """An erratum in a referee's order: quote, reading, defence, counterexample, correction."""
     claim = result.claim
-    lines = [f"Lesson erratum (declared {claim.expect}, refuted as expected).",
-             f"Lesson: {claim.source.quote}"]
+    lines = [f"Lesson erratum (declared {claim.expect}, refuted as expected).", f"Lesson: {claim.source.quote}",
+             f"Reading: {claim.reading or '(not stated)'}", f"Defence: {claim.defence or '(not stated)'}"]
+    for evidence in result.evidence:
+        if evidence.status == "refuted":
+            lines.append(f"Counterexample: {evidence.detail}")
+            if evidence.counterexample:
+                lines.append("  " + json.dumps(evidence.counterexample, ensure_ascii=False, default=str))
     if claim.condition:
         lines.append(f"Holds only if: {claim.condition}")
-    if corrected_by:
-        lines.append(f"Corrected by: {corrected_by}")
-    for evidence in result.evidence:
-        if evidence.counterexample:
-            lines.append("Counterexample: " + json.dumps(evidence.counterexample, ensure_ascii=False, default=str))
+    lines.append(f"Corrected by: {', '.join(corrected_by) or '(no corrected claim in this run)'}")
     return "\n".join(lines)
 
 
-def _testcase(parent: ET.Element, result: ClaimResult, corrected_by: str | None) -> str:
+def _wording_note(result: ClaimResult) -> str:
+    claim = result.claim
+    return "\n".join(["Note on wording (the meaning holds; not an erratum).", f"Lesson: {claim.source.quote}",
+                      f"Reading: {claim.reading or '(not stated)'}", f"Note: {claim.wording}"])
+
+
+def _testcase(parent: ET.Element, result: ClaimResult, corrected_by: list[str]) -> str:
     """Append one claim's test case; returns its kind: passed, failure or error."""
     claim = result.claim
     case = ET.SubElement(parent, "testcase", classname=claim.source.section, name=claim.id,
                          time=f"{result.seconds:.3f}")
     properties = ET.SubElement(case, "properties")
     for name, value in (("title", claim.title), ("status", result.status), ("expect", claim.expect),
-                        ("outcome", result.outcome)):
+                        ("outcome", result.outcome), ("judgement", claim.judgement)):
         ET.SubElement(properties, "property", name=name, value=_strip_control(value))
     if getattr(result, "cached_at", None):
         ET.SubElement(properties, "property", name="cached_at", value=result.cached_at)
@@ -80,21 +90,24 @@ def _testcase(parent: ET.Element, result: ClaimResult, corrected_by: str | None)
     if claim.is_erratum:
         ET.SubElement(properties, "property", name="erratum", value="true")
         ET.SubElement(case, "system-out").text = _strip_control(_erratum_note(result, corrected_by))
+    elif claim.wording is not None:
+        ET.SubElement(properties, "property", name="wording", value=_strip_control(claim.wording))
+        ET.SubElement(case, "system-out").text = _strip_control(_wording_note(result))
     return "passed"
 
 
 def render(run: Run) -> str:
     """The run as a JUnit XML document (a ``testsuites`` root with one ``testsuite``)."""
-    corrections = {r.claim.corrects: r.claim.id for r in run.results if r.claim.corrects}
+    corrections = run.corrections()
     root = ET.Element("testsuites", name="ngproof")
     suite = ET.SubElement(root, "testsuite", name="ngproof")
     properties = ET.SubElement(suite, "properties")
     for name, value in (("seed", run.seed), ("profile", run.profile), ("version", run.version),
-                        ("errata", len(run.errata))):
+                        ("errata", len(run.errata)), ("wording", len(run.wording_notes))):
         ET.SubElement(properties, "property", name=name, value=str(value))
     counts = {"passed": 0, "failure": 0, "error": 0}
     for result in run.results:
-        counts[_testcase(suite, result, corrections.get(result.claim.id))] += 1
+        counts[_testcase(suite, result, corrections.get(result.claim.id, []))] += 1
     for load_error in run.load_errors:
         case = ET.SubElement(suite, "testcase", classname="load", name=load_error.path, time="0")
         ET.SubElement(case, "error", type="load-error", message=_strip_control(_shorten(load_error.message))).text = \

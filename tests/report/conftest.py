@@ -11,6 +11,9 @@ from ngproof.verification import Run
 
 SECTION = "Bernoulli Log-Likelihood with Cross-Entropy Loss"
 HOSTILE = "<script>alert(1)</script>"
+READING = "one gradient step in θ against one in the log-odds, from the same point"
+DEFENCE = "the log-odds is the natural parameter, where the Fisher is constant; but it is σ(θ)(1 − σ(θ)), not 1"
+WORDING = "'covariance' for a second moment: the score has mean zero, so the two agree"
 
 
 def _claim(claim_id: str, title: str, statement: str, **kwargs) -> Claim:
@@ -32,10 +35,14 @@ def sample_run() -> Run:
         ClaimResult(_claim("demo.wrong", "Natural gradient is plain gradient on the log-odds",
                            r"\tilde\nabla_\theta\mathcal{L} = \nabla_\theta\mathcal{L}", expect="false",
                            quote="equivalent to standard gradient descent on the log-odds",
-                           depends_on=("demo.gradient",)), "refuted", 0.05, [refutation]),
+                           reading=READING, defence=DEFENCE, depends_on=("demo.gradient",)),
+                    "refuted", 0.05, [refutation]),
         ClaimResult(_claim("demo.corrected", "Corrected: gradient in the mean parameter",
                            r"\Sigma = \begin{pmatrix} 2 & 1 \ 1 & 2 \end{pmatrix}", corrects="demo.wrong",
                            depends_on=("demo.gradient",)), "proved", 0.2, [proof]),
+        ClaimResult(_claim("demo.loose", "Fisher as the covariance of the score", r"F = E[s s^\top]",
+                           quote="the Fisher is the covariance of the score", reading="F = E[s sᵀ], the score's "
+                           "second moment", wording=WORDING), "proved", 0.1, [proof]),
         ClaimResult(_claim("demo.broken", "A claim that should hold but does not", r"1 = 2",
                            section="Worked Examples"), "refuted", 0.01, [refutation]),
         ClaimResult(_claim("demo.crash", "A claim whose check raised", r"\foo{x} = 1", section="Worked Examples"),

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from ngproof.report import html
+from ngproof.report.mathml import rich_text as escape   # how the page writes declared prose
 from ngproof.verification import Run
 
 
@@ -38,6 +39,57 @@ def test_errata_come_first_with_quote_counterexample_and_correction(page: str):
     assert page.index('id="summary"') < page.index('id="errata"') < page.index('id="claims"')
 
 
+def _erratum(page: str, claim_id: str) -> str:
+    errata = page[page.index('id="errata"'):page.index('id="wording"')]
+    start = errata.index(f'<h3><a href="#claim-{claim_id}"')
+    return errata[start:errata.index("</dl>", start)]
+
+
+def test_an_erratum_reads_quote_reading_defence_counterexample_correction_in_order(page: str, run: Run):
+    claim = next(r.claim for r in run.results if r.claim.id == "demo.wrong")
+    erratum = _erratum(page, "demo.wrong")
+    order = ['class="erratum-quote"', "equivalent to standard gradient descent on the log-odds",
+             'class="erratum-reading"', escape(claim.reading), 'class="erratum-defence"', escape(claim.defence),
+             'class="erratum-counterexample"', "at θ = 0, y = 1 the sides differ", "-0.5",
+             'class="erratum-correction"', 'href="#claim-demo.corrected"']
+    positions = [erratum.index(part) for part in order]
+    assert positions == sorted(positions)
+
+
+def test_an_erratum_without_reading_or_defence_says_so(page: str):
+    erratum = _erratum(page, "demo.hostile")
+    assert "(no reading stated in the catalogue)" in erratum and "(no defence stated in the catalogue)" in erratum
+    assert "No corrected claim in this run." in erratum
+
+
+def test_wording_notes_have_their_own_section_apart_from_the_errata(page: str, run: Run):
+    claim = next(r.claim for r in run.results if r.claim.id == "demo.loose")
+    assert page.index('id="errata"') < page.index('id="wording"') < page.index('id="claims"')
+    errata = page[page.index('id="errata"'):page.index('id="wording"')]
+    notes = page[page.index('id="wording"'):page.index('id="claims"')]
+    assert "demo.loose" not in errata and 'href="#claim-demo.wrong"' not in notes
+    note = notes[notes.index('href="#claim-demo.loose"'):]
+    order = ["the Fisher is the covariance of the score", "Read as:", escape(claim.reading), "Note:",
+             escape(claim.wording)]
+    positions = [note.index(part) for part in order]
+    assert positions == sorted(positions)
+    summary = page[page.index('id="summary"'):page.index('id="errata"')]
+    assert "<th>wording notes</th>" in summary and "<td>2</td><td>1</td></tr>" in summary   # errata, notes
+
+
+def test_each_claim_card_shows_its_reading(page: str, run: Run):
+    claims = page[page.index('id="claims"'):]
+    for claim_id in ("demo.wrong", "demo.loose"):
+        claim = next(r.claim for r in run.results if r.claim.id == claim_id)
+        card = claims[claims.index(f'id="claim-{claim_id}"'):]
+        card = card[:card.index("</article>")]
+        assert f"<strong>Read as:</strong> {escape(claim.reading)}" in card
+    loose = claims[claims.index('id="claim-demo.loose"'):]
+    assert "note on wording" in loose[:loose.index("</article>")]
+    gradient = claims[claims.index('id="claim-demo.gradient"'):]
+    assert "Read as:" not in gradient[:gradient.index("</article>")]   # nothing declared, nothing shown
+
+
 def test_every_internal_link_has_its_anchor(page: str):
     anchors = set(re.findall(r'id="([^"]+)"', page))
     targets = set(re.findall(r'href="#([^"]+)"', page))
@@ -63,7 +115,7 @@ def test_summary_load_errors_uncheckable_and_skipped_figures(page: str):
 def test_results_reused_from_the_cache_say_so(run: Run):
     run.results[0].cached_at = "2026-01-01T00:00:00+00:00"
     page = html.render(run, training_figure=False)
-    assert "1 of 7 results were reused from the result cache" in page
+    assert "1 of 8 results were reused from the result cache" in page
     assert "reused from the cache, obtained 2026-01-01T00:00:00+00:00" in page
 
 
