@@ -47,6 +47,13 @@ def slug(text: str, words: int = 5) -> str:
     return "-".join(parts[:words])
 
 
+def _title_heading(lesson: Material):
+    """The heading the text opens with (before any passage), which titles the lesson; None if it opens with text."""
+    if lesson.headings and (not lesson.passages or lesson.headings[0].start < lesson.passages[0].start):
+        return lesson.headings[0]
+    return None
+
+
 def lesson_names(lesson: Material, stem: str, lesson_id: str | None = None,
                  title: str | None = None) -> tuple[str, str, list[str]]:
     """The lesson's id and title, and a note for each one not given (where it came from, how to set it).
@@ -55,8 +62,7 @@ def lesson_names(lesson: Material, stem: str, lesson_id: str | None = None,
     gives both; otherwise the title is the first heading and the id the file's name.
     """
     notes = []
-    first = lesson.headings[0] if lesson.headings and (
-        not lesson.passages or lesson.headings[0].start < lesson.passages[0].start) else None
+    first = _title_heading(lesson)
     match = _TITLE.match(first.text) if first else None
     if lesson_id is None:
         lesson_id = slug(match["id"], 8) if match else slug(stem, 8) or "lesson"
@@ -72,6 +78,9 @@ def lesson_names(lesson: Material, stem: str, lesson_id: str | None = None,
 def first_claim(lesson: Material) -> tuple[str, str]:
     """The section heading and verbatim quote of the lesson's first formula (else of its first sentence)."""
     cited = [p for p in lesson.passages if p.section]
+    title = _title_heading(lesson)
+    if title is not None and any(p.section != title.text for p in cited):
+        cited = [p for p in cited if p.section != title.text]  # the lesson's sections before its introduction
     if not cited:
         raise ScaffoldError(f"{lesson.path}: found no passage under a heading; start each section with a heading "
                             f"('## Heading' in Markdown, or a short line of its own between blank lines)")
@@ -90,8 +99,8 @@ def _literal(text: str) -> str:
 
 
 def _module(lesson_id: str, title: str, heading: str, quote: str, catalogue: str) -> str:
-    formula = _FORMULA.search(quote)
-    statement = formula.group().strip("$").strip() if formula else quote
+    formulas = _FORMULA.findall(quote)
+    statement = max(formulas, key=len).strip("$").strip() if formulas else quote
     claim_id = f"{lesson_id}.{slug(heading, 4)}" if slug(heading, 4) else f"{lesson_id}.first-claim"
     return f'''"""{heading} (lesson {lesson_id}, {title}).
 

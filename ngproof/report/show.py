@@ -69,7 +69,8 @@ def _evidence_lines(result: ClaimResult) -> list[str]:
             lines.append(f"      {step.get('label', '')}: {_short(step.get('latex', ''))}")
         if evidence.counterexample:
             lines.append("      counterexample:")
-            for key, value in evidence.counterexample.items():
+            # the point first (a cached result comes back with its keys sorted)
+            for key, value in sorted(evidence.counterexample.items(), key=lambda kv: kv[0] not in ("values", "inputs")):
                 shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
                 lines.append(f"        {key} = {_short(shown)}")
     return lines
