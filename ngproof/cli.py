@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     show = verbs.add_parser("show", help="show one claim")
     show.add_argument("claim_id", metavar="CLAIM_ID")
     show.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    show.add_argument("--profile", choices=("ci", "dev", "thorough"), default="ci",
+                      help="the profile of the cached result to show, or to run with (default ci)")
+    show.add_argument("--seed", type=_seed, default=0, help="the seed likewise (default 0)")
+    show.add_argument("--timeout", type=_seconds, default=600.0, help="limit in seconds when it runs (default 600)")
+    show.add_argument("--no-cache", action="store_true", help="run the claim now, ignoring the result cache")
+    show.add_argument("--cache-dir", type=Path, metavar="DIR",
+                      help="the result cache (default: $NGPROOF_CACHE_DIR, else .ngproof-cache)")
 
     coverage = verbs.add_parser("coverage", help="map the lesson's passages to the claims that cite them")
     coverage.add_argument("--material", type=Path, metavar="PATH",
@@ -110,8 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = verbs.add_parser("init", help="scaffold a theorem catalogue for a new lesson")
     init.add_argument("path", type=Path, metavar="PATH", help="the course repository")
-    init.add_argument("--material", type=Path, required=True, metavar="LESSON.txt", help="the lesson's text")
-    init.add_argument("--lesson-id", metavar="ID", help="the lesson's id (default: from the material)")
+    init.add_argument("--material", type=Path, required=True, metavar="LESSON.txt", help="the lesson's text (Markdown or plain text)")
+    init.add_argument("--id", "--lesson-id", dest="lesson_id", metavar="ID",
+                      help="the lesson's id (default: from a first heading '03-01 — Title', else the file name)")
+    init.add_argument("--title", metavar="TEXT", help="the lesson's title (default: the first heading)")
 
     verbs.add_parser("bench", help="benchmark the kernels against their baselines", add_help=False)
     return parser

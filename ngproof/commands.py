@@ -12,6 +12,13 @@ def _progress(result, done: int, total: int) -> None:
     print(f"[{done:>{len(str(total))}}/{total}] {result.status:<12} {result.claim.id}", file=sys.stderr, flush=True)
 
 
+def _catalogue(args) -> list:
+    """The paths given, else the course catalogue around the working directory (the packaged one outside a course)."""
+    from ngproof.discovery import course_catalogue
+
+    return [*args.paths] or [course_catalogue()]
+
+
 def verify(args) -> int:
     if args.jobs > 1:  # one BLAS thread per worker: the workers already use the cores
         for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
@@ -28,15 +35,16 @@ def verify(args) -> int:
     except ExecutorError as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)
         return 2
+    paths = _catalogue(args)
     print(f"ngproof: profile {args.profile}, seed {args.seed}, {executor.describe()}", file=sys.stderr)
-    executor.prepare(args.paths or None, args.seed, args.profile)
+    executor.prepare(paths, args.seed, args.profile)
     result_cache = None
     if not args.no_cache:
         from ngproof.cache import ResultCache
         result_cache = ResultCache(args.cache_dir)
     from ngproof.lessons import LessonError
     try:
-        run = run_verification(args.paths or None, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
+        run = run_verification(paths, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
                                seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress,
                                cache=result_cache, lesson=args.lesson, executor=executor)
     except (LessonError, ExecutorError) as exc:
@@ -59,7 +67,7 @@ def verify(args) -> int:
 def list(args) -> int:  # noqa: A001 - the verb's name
     from ngproof.discovery import discover
 
-    catalogue = discover(args.paths or None)
+    catalogue = discover(_catalogue(args))
     if args.json:
         rows = [{"id": c.id, "title": c.title, "section": c.source.section, "expect": c.expect,
                  "depends_on": [*c.depends_on], "tags": [*c.tags]} for c in catalogue.claims]
@@ -73,24 +81,35 @@ def list(args) -> int:  # noqa: A001 - the verb's name
 
 
 def show(args) -> int:
+    """The claim as a student reads it, with its result from the cache (or from running it now)."""
     from ngproof.discovery import discover
+    from ngproof.report.show import render
+    from ngproof.verification import result_of
 
-    catalogue = discover(args.paths or None)
+    paths = _catalogue(args)
+    catalogue = discover(paths)
     claim = catalogue.by_id().get(args.claim_id)
     if claim is None:
-        print(f"ngproof: error: no claim with id {args.claim_id!r} (see 'python -m ngproof list')", file=sys.stderr)
+        near = [c.id for c in catalogue.claims if args.claim_id in c.id][:5]
+        hint = f"; did you mean {', '.join(near)}?" if near else " (see 'python -m ngproof list')"
+        print(f"ngproof: error: no claim with id {args.claim_id!r} in {', '.join(map(str, paths))}{hint}",
+              file=sys.stderr)
         return 2
-    print(f"{claim.id}: {claim.title}\n  statement: {claim.statement}\n  section:   {claim.source.section}\n"
-          f"  quote:     {claim.source.quote}\n  expect:    {claim.expect}"
-          + (f" (if {claim.condition})" if claim.condition else "")
-          + (f"\n  corrects:  {claim.corrects}" if claim.corrects else "")
-          + (f"\n  depends on: {', '.join(claim.depends_on)}" if claim.depends_on else ""))
-    return 0
+    cache = None
+    if not args.no_cache:
+        from ngproof.cache import ResultCache
+        cache = ResultCache(args.cache_dir)
+    corrections = [c for c in catalogue.claims if c.corrects == claim.id]
+    results = result_of(catalogue, [claim, *corrections], paths=paths, cache=cache, seed=args.seed,
+                        profile=args.profile, timeout=args.timeout)
+    print(render(results[0], results[1:], by_id=catalogue.by_id()), end="")
+    return 0 if results[0].outcome == "expected" else 1
 
 
 def coverage(args) -> int:
     from ngproof.coverage import main as run_coverage
 
+    args.paths = _catalogue(args)
     return run_coverage(args)
 
 
@@ -121,10 +140,12 @@ def init(args) -> int:
     from ngproof.scaffold import ScaffoldError, scaffold
 
     try:
-        written = scaffold(args.path, args.material, lesson_id=args.lesson_id)
+        written = scaffold(args.path, args.material, lesson_id=args.lesson_id, title=args.title)
     except ScaffoldError as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)
         return 2
+    for note in written.notes:
+        print(note)
     for path in written.files:
         print(f"wrote {path}")
     print(written.next_steps)

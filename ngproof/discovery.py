@@ -47,6 +47,30 @@ def default_catalogue() -> Path:
     raise FileNotFoundError("the packaged theorems catalogue is missing from this installation")
 
 
+def course_catalogue(start: Path | None = None) -> Path:
+    """The catalogue a command given no path works on: the course around ``start`` (default: the
+    working directory), else the packaged one.
+
+    Walking up from ``start``, the first directory named ``theorems`` or holding a ``theorems/``
+    directory gives the course's catalogue; failing that, the nearest directory with a ``lesson.toml``.
+    The walk stops at a repository root (a directory holding ``.git``).
+    """
+    from ngproof.lessons import MANIFEST
+
+    here = Path(start or Path.cwd()).resolve()
+    nearest_lesson = None
+    for directory in (here, *here.parents):
+        if directory.name == "theorems":
+            return directory
+        if (directory / "theorems").is_dir():
+            return directory / "theorems"
+        if nearest_lesson is None and (directory / MANIFEST).is_file():
+            nearest_lesson = directory
+        if (directory / ".git").exists():
+            break
+    return nearest_lesson or default_catalogue()
+
+
 def theorem_files(paths: list[Path]) -> list[Path]:
     """The theorem modules under ``paths`` (directories are searched recursively)."""
     files: list[Path] = []

@@ -2,7 +2,9 @@
 
 Writes, under the course repository PATH:
 
-* ``theorems/<lesson>/lesson.toml``: the lesson's id, title and material;
+* ``theorems/<lesson>/lesson.toml``: the lesson's id, title and material (``--id`` and ``--title`` set
+  the first two; otherwise they are taken from the text and ``init`` says from where, see
+  :func:`lesson_names`);
 * ``theorems/<lesson>/01_<section>.py``: a first claim citing the lesson (the
   first formula of its first section, verbatim), whose body is still to be
   written: until it is, ``verify`` reports it as an error and fails, so a
@@ -19,7 +21,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_TITLE = re.compile(r"^\s*#*\s*(?P<id>[\w.\-]+)\s+[—–-]\s+(?P<title>.+?)\s*$")
+from ngproof.material import Material, MaterialError, read
+
+_TITLE = re.compile(r"^(?P<id>(?=[\w.\-]*\d)[\w.\-]+)\s+[—–-]\s+(?P<title>.+?)\s*$")
 _FORMULA = re.compile(r"\$\$.+?\$\$|\$[^$]+\$")
 _MAX_QUOTE = 160
 
@@ -33,6 +37,7 @@ class Scaffolded:
     """What ``scaffold`` wrote and what to do next."""
 
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     next_steps: str = ""
 
 
@@ -42,43 +47,48 @@ def slug(text: str, words: int = 5) -> str:
     return "-".join(parts[:words])
 
 
-def _is_heading(line: str, following: str) -> bool:
-    if line.startswith("#"):
-        return True
-    stripped = line.strip()
-    return (0 < len(stripped) <= 80 and stripped[0].isupper() and "$" not in stripped
-            and stripped[-1] not in ".:;,!?)" and not stripped.startswith(("-", "|", "⚠", "*"))
-            and len(following.strip()) > 0)
+def _title_heading(lesson: Material):
+    """The heading the text opens with (before any passage), which titles the lesson; None if it opens with text."""
+    if lesson.headings and (not lesson.passages or lesson.headings[0].start < lesson.passages[0].start):
+        return lesson.headings[0]
+    return None
 
 
-def read_material(text: str, fallback_id: str) -> tuple[str, str, str, str]:
-    """The lesson's id and title, and the section heading and verbatim quote of its first claim."""
-    lines = [line.rstrip() for line in text.splitlines()]
-    nonempty = [line for line in lines if line.strip()]
-    if not nonempty:
-        raise ScaffoldError("the material is empty")
-    title_line = nonempty[0]
-    match = _TITLE.match(title_line)
-    lesson_id = slug(match["id"], 8) if match else fallback_id
-    title = match["title"] if match else title_line.lstrip("# ").strip()
-    sections: list[tuple[str, list[str]]] = []
-    body = lines[lines.index(title_line) + 1:]
-    for index, line in enumerate(body):
-        following = next((later for later in body[index + 1:] if later.strip()), "")
-        if _is_heading(line, following):
-            sections.append((line.lstrip("# ").strip(), []))
-        elif sections and line.strip():
-            sections[-1][1].append(line.strip())
-    for heading, content in sections:
-        for line in content:
-            formula = _FORMULA.search(line)
-            if formula:
-                quote = line if len(line) <= _MAX_QUOTE else formula.group()
-                return lesson_id, title, heading, quote
-    if sections and sections[0][1]:
-        first = sections[0][1][0]
-        return lesson_id, title, sections[0][0], first[:_MAX_QUOTE].rsplit(" ", 1)[0] if len(first) > _MAX_QUOTE else first
-    raise ScaffoldError("found no section heading followed by text in the material")
+def lesson_names(lesson: Material, stem: str, lesson_id: str | None = None,
+                 title: str | None = None) -> tuple[str, str, list[str]]:
+    """The lesson's id and title, and a note for each one not given (where it came from, how to set it).
+
+    A first heading of the form ``03-01 — Title`` (an id containing a digit, a dash or an em dash, the title)
+    gives both; otherwise the title is the first heading and the id the file's name.
+    """
+    notes = []
+    first = _title_heading(lesson)
+    match = _TITLE.match(first.text) if first else None
+    if lesson_id is None:
+        lesson_id = slug(match["id"], 8) if match else slug(stem, 8) or "lesson"
+        origin = f"the first heading {first.text!r}" if match else f"the file name {stem!r}"
+        notes.append(f"lesson id {lesson_id!r} from {origin} (set it with --id)")
+    if title is None:
+        title = match["title"] if match else first.text if first else lesson_id
+        origin = f"the first heading (line {first.line})" if first else "the lesson id (the text starts with no heading)"
+        notes.append(f"title {title!r} from {origin} (set it with --title)")
+    return lesson_id, title, notes
+
+
+def first_claim(lesson: Material) -> tuple[str, str]:
+    """The section heading and verbatim quote of the lesson's first formula (else of its first sentence)."""
+    cited = [p for p in lesson.passages if p.section]
+    title = _title_heading(lesson)
+    if title is not None and any(p.section != title.text for p in cited):
+        cited = [p for p in cited if p.section != title.text]  # the lesson's sections before its introduction
+    if not cited:
+        raise ScaffoldError(f"{lesson.path}: found no passage under a heading; start each section with a heading "
+                            f"('## Heading' in Markdown, or a short line of its own between blank lines)")
+    passage = next((p for p in cited if _FORMULA.search(p.text)), cited[0])
+    formula = _FORMULA.search(passage.text)
+    if len(passage.text) <= _MAX_QUOTE:
+        return passage.section, passage.text
+    return passage.section, formula.group() if formula else passage.text[:_MAX_QUOTE].rsplit(" ", 1)[0]
 
 
 def _literal(text: str) -> str:
@@ -89,8 +99,8 @@ def _literal(text: str) -> str:
 
 
 def _module(lesson_id: str, title: str, heading: str, quote: str, catalogue: str) -> str:
-    formula = _FORMULA.search(quote)
-    statement = formula.group().strip("$").strip() if formula else quote
+    formulas = _FORMULA.findall(quote)
+    statement = max(formulas, key=len).strip("$").strip() if formulas else quote
     claim_id = f"{lesson_id}.{slug(heading, 4)}" if slug(heading, 4) else f"{lesson_id}.first-claim"
     return f'''"""{heading} (lesson {lesson_id}, {title}).
 
@@ -148,24 +158,27 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
     written.append(path)
 
 
-def scaffold(root: str | Path, material: str | Path, *, lesson_id: str | None = None) -> Scaffolded:
+def scaffold(root: str | Path, material: str | Path, *, lesson_id: str | None = None,
+             title: str | None = None) -> Scaffolded:
     """Scaffold the catalogue of the lesson in ``material`` inside the course at ``root``."""
     root, material = Path(root), Path(material)
     if root.exists() and not root.is_dir():
         raise ScaffoldError(f"{root} is not a directory")
     try:
-        text = material.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScaffoldError(f"cannot read the material {material}: {exc}") from None
-    found_id, title, heading, quote = read_material(text, slug(material.stem, 8) or "lesson")
-    lesson_id = lesson_id or found_id
+        lesson = read(material)
+    except MaterialError as exc:
+        raise ScaffoldError(str(exc)) from None
+    lesson_id, title, notes = lesson_names(lesson, material.stem, lesson_id, title)
+    heading, quote = first_claim(lesson)
     if slug(lesson_id, 99) != lesson_id:
         raise ScaffoldError(f"lesson id {lesson_id!r}: use lower-case letters, digits and '-' (e.g. {slug(lesson_id, 99)!r})")
+    if not title.strip():
+        raise ScaffoldError("the title is empty; give one with --title")
     lesson_dir = root / "theorems" / lesson_id
     if lesson_dir.exists() and any(lesson_dir.iterdir()):
         raise ScaffoldError(f"{lesson_dir} already exists and is not empty; nothing written")
 
-    result = Scaffolded()
+    result = Scaffolded(notes=notes)
     inside = material.resolve().is_relative_to(root.resolve())
     kept = material if inside else root / "material" / material.name
     if not inside:

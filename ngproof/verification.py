@@ -137,3 +137,17 @@ def verify(
     return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, started,
                [str(p) for p in paths or []], catalogue.uncheckable,
                cache=cache_report.to_dict() if cache_report else None)
+
+
+def result_of(catalogue, claims: list, *, paths: list[Path] | None, cache=None, seed: int = 0, profile: str = "ci",
+              timeout: float = DEFAULT_TIMEOUT) -> list[ClaimResult]:
+    """The results of ``claims``: reused from ``cache`` where nothing they rest on changed, else run now
+    (one at a time, isolated and timed as in ``verify``) and stored."""
+    def run(pending: list, progress: Callable | None) -> list[ClaimResult]:
+        return run_claims(pending, paths=paths, jobs=1, timeout=timeout, seed=seed, profile=profile, progress=progress)
+
+    if cache is None:
+        return run(claims, None)
+    from ngproof.cache import run_cached
+    results, _ = run_cached(cache, catalogue.claims, claims, run, profile=profile, seed=seed)
+    return results

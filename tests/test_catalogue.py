@@ -7,18 +7,16 @@ the declarations are checked: ids, dependencies, corrections and citations.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from ngproof.claims import Claim, Source
-from ngproof.discovery import discover
+from ngproof.discovery import default_catalogue, discover
+from ngproof.lessons import find_lessons
+from ngproof.material import read
 
-# The lesson lives beside the repository, not in it: absent on a fresh clone or in CI.
-LESSON = Path(__file__).resolve().parents[1].parent / "shared" / "material" / "24-02-natural-gradient.txt"
-
-# The section headings of lesson 24-02, in order: what a claim's source may cite.  Embedded so
-# the battery runs without the lesson; checked against the lesson's text when it is present.
+# The section headings of lesson 24-02, in order, as the lesson parser must read them from the
+# packaged lesson text (plain text, one paragraph per line): what a claim's source may cite.
 LESSON_HEADINGS = (
     "24-02 — Natural Gradient Descent",  # the title, for the lines above the first section
     "Learning Objectives",
@@ -56,15 +54,10 @@ def catalogue():
 
 
 @pytest.fixture(scope="module")
-def lesson_text():
-    if not LESSON.is_file():
-        pytest.skip(f"the lesson text is not beside this checkout ({LESSON.name})")
-    return LESSON.read_text(encoding="utf-8")
-
-
-def _squeeze(text: str) -> str:
-    """Text without whitespace: LaTeX spacing and line breaks do not change a quote."""
-    return re.sub(r"\s+", "", text)
+def lesson():
+    """The packaged lesson text, found as every command finds it: through its lesson.toml."""
+    (packaged,) = find_lessons([default_catalogue()])
+    return read(packaged.material)
 
 
 def test_catalogue_loads_cleanly(catalogue):
@@ -115,8 +108,8 @@ def test_every_erratum_has_a_correction(catalogue):
     assert [c.id for c in catalogue.claims if c.is_erratum and c.id not in corrected] == []
 
 
-def test_every_claim_cites_a_lesson_heading(catalogue):
-    headings = set(LESSON_HEADINGS)
+def test_every_claim_cites_a_lesson_heading(catalogue, lesson):
+    headings = {heading.text for heading in lesson.headings}
     cited = [(c.id, c.source.section) for c in catalogue.claims if c.source.section not in headings]
     cited += [(u.source.quote[:40], u.source.section) for u in catalogue.uncheckable
               if u.source.section not in headings]
@@ -129,18 +122,16 @@ def test_every_claim_has_a_title_statement_and_quote(catalogue):
     assert empty == []
 
 
-def test_embedded_headings_are_the_lessons(lesson_text):
-    # A heading stands on its own line, or ends one where the text export glued it to a sentence.
-    lines = [line.strip() for line in lesson_text.splitlines()]
-    missing = [h for h in LESSON_HEADINGS if not any(line == h or line.endswith("." + h) for line in lines)]
-    assert missing == []
+def test_the_lesson_parser_reads_the_headings_of_24_02(lesson):
+    assert [heading.text for heading in lesson.headings] == list(LESSON_HEADINGS)
+    assert not lesson.markdown and len(lesson.passages) == 241
 
 
-def test_quotes_are_verbatim(catalogue, lesson_text):
-    text = _squeeze(lesson_text)
-    absent = [c.id for c in catalogue.claims if _squeeze(c.source.quote) not in text]
-    absent += [u.source.quote[:40] for u in catalogue.uncheckable if _squeeze(u.source.quote) not in text]
-    assert absent == []
+def test_quotes_are_verbatim_and_inside_their_section(catalogue, lesson):
+    sources = [(c.id, c.source) for c in catalogue.claims] + [(u.source.quote[:40], u.source) for u in catalogue.uncheckable]
+    found = [(owner, lesson.find(source.quote, source.section)) for owner, source in sources]
+    assert [owner for owner, where in found if where.problem] == []
+    assert [(owner, where.warning) for owner, where in found if where.warning] == []
 
 
 # Two quotes cite the same sentence when they are equal once normalised, or when one holds the

@@ -237,10 +237,31 @@ def test_show_unknown_claim_is_a_usage_error(write_catalogue, ngproof_cli):
     assert len(process.stderr.strip().splitlines()) == 1 and "no.such-claim" in process.stderr
 
 
-def test_show_prints_the_claim(write_catalogue, ngproof_cli):
-    process = ngproof_cli("show", "g.corrected", write_catalogue(GREEN))
-    assert process.returncode == 0
-    assert "corrects:  g.lesson" in process.stdout and "(x+1)^2 = x^2+2x+1" in process.stdout
+def test_show_reads_an_erratum_top_to_bottom_then_reuses_the_cached_result(write_catalogue, ngproof_cli, tmp_path):
+    catalogue = write_catalogue(GREEN)
+    process = ngproof_cli("show", "g.lesson", catalogue, "--cache-dir", tmp_path / "cache")
+    assert process.returncode == 0, process.stderr
+    out = process.stdout
+    order = ["g.lesson — as the lesson says", "the lesson says: q", "statement: (x+1)^2 = x^2+1",
+             "declared: the lesson's statement is false as written", "Status: ✗ refuted, as declared (run now",
+             "✗ counterexample, refuted for one concrete point", 'values = {"x": 1}', "left = 4", "right = 2",
+             "Corrected by g.corrected — corrected", "statement: (x+1)^2 = x^2+2x+1", "status: ✔ proved, as declared",
+             "✔ symbolic, proved for all real x"]
+    assert all(part in out for part in order), out
+    assert [out.index(part) for part in order] == sorted(out.index(part) for part in order)
+    again = ngproof_cli("show", "g.lesson", catalogue, "--cache-dir", tmp_path / "cache")
+    assert again.returncode == 0 and "refuted, as declared (cached result of 20" in again.stdout
+    assert "proved, as declared (cached result of 20" in again.stdout
+
+
+def test_show_exits_one_when_the_claim_is_not_as_declared(write_catalogue, ngproof_cli):
+    catalogue = write_catalogue({"01_bad.py": '''
+        @claim("b.wrong", title="wrong", statement="x = x + 1", source=("S", "q"))
+        def _(c):
+            c.counterexample({x: 0}, x, x + 1, detail="x = 0")
+    '''})
+    process = ngproof_cli("show", "b.wrong", catalogue, "--no-cache")
+    assert process.returncode == 1 and "Status: ✗ refuted, UNEXPECTED: declared 'holds'" in process.stdout
 
 
 def test_packaged_catalogue_found_from_another_directory(ngproof_cli, tmp_path):

@@ -31,10 +31,11 @@ def test_list_reports_load_errors_and_fails(write_catalogue, capsys):
     assert "g.corrected" in out and "02_broken.py" in err and "half written" in err
 
 
-def test_show_prints_declaration(write_catalogue, capsys):
-    assert main(["show", "g.corrected", str(write_catalogue(GREEN))]) == 0
+def test_show_prints_the_declaration_and_the_result(write_catalogue, capsys):
+    assert main(["show", "g.corrected", str(write_catalogue(GREEN)), "--no-cache"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("g.corrected: corrected") and "corrects:  g.lesson" in out and "depends on: g.lesson" in out
+    assert out.startswith("g.corrected — corrected\n") and "corrects: g.lesson — as the lesson says" in out
+    assert "builds on: g.lesson" in out and "Status: ✔ proved, as declared (run now" in out
 
 
 def test_verify_writes_the_json_report_and_exits_zero(write_catalogue, tmp_path, capsys):

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from ngproof.discovery import default_catalogue, discover, theorem_files
+from ngproof.discovery import course_catalogue, default_catalogue, discover, theorem_files
 
 ONE = '''
     @claim("{id}", title="t", statement="s", source=("S", "q"))
@@ -89,3 +89,19 @@ def test_a_failure_inside_a_library_is_located_in_the_theorem_module(write_catal
     directory = write_catalogue({"01_a.py": "#raw\nimport sympy as sp\n\nsp.Matrix([[1, 2]]) * sp.Matrix([[1, 2]])\n"})
     [error] = discover([directory]).load_errors
     assert error.message.startswith("line 4: ShapeError")
+
+
+def test_a_command_without_a_path_works_on_the_course_around_the_working_directory(tmp_path):
+    lesson = tmp_path / "course" / "theorems" / "07-01"
+    lesson.mkdir(parents=True)
+    (lesson / "lesson.toml").write_text('id = "07-01"\n')
+    (tmp_path / "course" / ".git").mkdir()
+    for inside in (tmp_path / "course", lesson.parent, lesson):
+        assert course_catalogue(inside) == lesson.parent
+    alone = tmp_path / "alone" / "l-1"
+    alone.mkdir(parents=True)
+    (alone / "lesson.toml").write_text('id = "l-1"\n')
+    assert course_catalogue(alone) == alone  # a lesson folder of its own, no theorems/ around it
+    # outside any course: the packaged catalogue (the walk stops at the repository root)
+    (tmp_path / "elsewhere" / ".git").mkdir(parents=True)
+    assert course_catalogue(tmp_path / "elsewhere") == default_catalogue()

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ngproof.scaffold import ScaffoldError, read_material, scaffold
+from ngproof.material import parse
+from ngproof.scaffold import ScaffoldError, first_claim, lesson_names, scaffold
 
 MATERIAL = r"""07-01 — Logistic Regression
 Phase: 7 — Classification
@@ -100,6 +101,17 @@ def test_the_new_claim_shows_in_coverage(course):
     assert from_manifest.returncode == 0 and from_manifest.stdout == process.stdout
 
 
+def test_commands_without_a_path_work_on_the_course_around_the_working_directory(course):
+    listing = cli("list", cwd=course / "theorems" / "07-01")
+    assert listing.returncode == 0 and listing.stdout.split()[0] == "07-01.the-sigmoid"
+    assert len(listing.stdout.splitlines()) == 1  # none of the packaged lesson's claims
+    covered = cli("coverage", cwd=course)
+    assert covered.returncode == 0 and "Coverage of 07-01-logistic.txt" in covered.stdout
+    shown = cli("show", "07-01.the-sigmoid", "--no-cache", cwd=course / "material")
+    assert shown.returncode == 1 and "not encoded yet" in shown.stdout
+    assert "lesson 07-01 (Logistic Regression), section \"The Sigmoid\", 07-01-logistic.txt:5" in shown.stdout
+
+
 def test_init_refuses_to_overwrite_a_lesson(course, tmp_path):
     again = cli("init", course, "--material", course / "material" / "07-01-logistic.txt", cwd=tmp_path)
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and "already exists" in again.stderr
@@ -133,12 +145,29 @@ def test_bad_init_input_is_a_one_line_usage_error(tmp_path, args, message):
     assert process.returncode == 2 and message in process.stderr and process.stderr.count("\n") == 1
 
 
-def test_markdown_headings_and_an_id_from_the_file_name():
-    text = "# Kernels\n\n## Mercer\nA kernel $k(x, y) = \\langle\\phi(x), \\phi(y)\\rangle$ is PSD.\n"
-    assert read_material(text, "24-03-ntk") == ("24-03-ntk", "Kernels", "Mercer",
-                                                 "A kernel $k(x, y) = \\langle\\phi(x), \\phi(y)\\rangle$ is PSD.")
-    with pytest.raises(ScaffoldError):
-        read_material("\n\n", "x")
+def test_markdown_headings_give_the_section_without_marks_and_the_title_but_not_the_id():
+    lesson = parse("# Kernels\n\n## Mercer\nA kernel $k(x, y) = \\langle\\phi(x), \\phi(y)\\rangle$\nis PSD.\n")
+    assert first_claim(lesson) == ("Mercer", "A kernel $k(x, y) = \\langle\\phi(x), \\phi(y)\\rangle$ is PSD.")
+    lesson_id, title, notes = lesson_names(lesson, "24-03-ntk")
+    assert (lesson_id, title) == ("24-03-ntk", "Kernels")
+    assert notes == ["lesson id '24-03-ntk' from the file name '24-03-ntk' (set it with --id)",
+                     "title 'Kernels' from the first heading (line 1) (set it with --title)"]
+    assert lesson_names(lesson, "x", "k-1", "Kernel methods") == ("k-1", "Kernel methods", [])
+
+
+def test_a_first_heading_id_dash_title_gives_both_and_says_so():
+    lesson_id, title, notes = lesson_names(parse("# 03-01 — Newton's Method\n\n## Step\n$x$ moves.\n"), "notes")
+    assert (lesson_id, title) == ("03-01", "Newton's Method") and "from the first heading" in notes[0]
+    # a dash in a title is not an id: the id needs a digit
+    assert lesson_names(parse("# Newton - Raphson\n\n## Step\n$x$ moves.\n"), "nr")[:2] == ("nr", "Newton - Raphson")
+
+
+def test_a_lesson_with_no_heading_or_an_open_formula_is_refused_with_file_and_line(tmp_path):
+    with pytest.raises(ScaffoldError, match="no passage under a heading"):
+        first_claim(parse("just a sentence, with no heading at all.\n\nAnother one.\n", "plain.txt"))
+    (tmp_path / "open.md").write_text("# T\n\n## S\n\n$$\nx = 1\n")
+    with pytest.raises(ScaffoldError, match=r"open.md: a display formula opened with \$\$ at line 5 is never closed"):
+        scaffold(tmp_path / "course", tmp_path / "open.md")
 
 
 LESSON = '''id = "{id}"
