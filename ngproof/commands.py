@@ -8,10 +8,6 @@ import sys
 from ngproof.atomic import write_atomic
 
 
-def _progress(result, done: int, total: int) -> None:
-    print(f"[{done:>{len(str(total))}}/{total}] {result.status:<12} {result.claim.id}", file=sys.stderr, flush=True)
-
-
 def verify(args) -> int:
     if args.jobs > 1:  # one BLAS thread per worker: the workers already use the cores
         for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
@@ -35,15 +31,20 @@ def verify(args) -> int:
         from ngproof.cache import ResultCache
         result_cache = ResultCache(args.cache_dir)
     from ngproof.lessons import LessonError
+    from ngproof.progress import Progress
+    progress = None if args.quiet else Progress(sys.stderr)
     try:
         run = run_verification(args.paths or None, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
-                               seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress,
-                               cache=result_cache, lesson=args.lesson, executor=executor)
+                               seed=args.seed, profile=args.profile, progress=progress,
+                               started=progress and progress.started, cache=result_cache, lesson=args.lesson,
+                               executor=executor)
     except (LessonError, ExecutorError) as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)
         return 2
     finally:
         executor.close()
+        if progress:
+            progress.close()
     print(text.render(run), end="")
     if args.json:
         write_atomic(args.json, json_report.render(run))

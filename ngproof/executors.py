@@ -37,6 +37,7 @@ from ngproof.evidence import Evidence
 from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, run_claims
 
 Progress = Callable[[ClaimResult, int, int], None] | None
+Started = Callable[[Claim, int], None] | None
 CONNECT_TIMEOUT = "5s"
 RETRIES = 2  # a task whose worker dies is retried this many times on other workers
 MAX_BATCH = 8  # claims per Dask task at most: fewer tasks, less scheduling per claim
@@ -56,9 +57,10 @@ class LocalExecutor:
         return f"{self.jobs} worker(s)"
 
     def run(self, claims: list[Claim], *, paths: list[Path] | None = None, timeout: float = DEFAULT_TIMEOUT,
-            seed: int = 0, profile: str = "ci", progress: Progress = None) -> list[ClaimResult]:
+            seed: int = 0, profile: str = "ci", progress: Progress = None, started: Started = None
+            ) -> list[ClaimResult]:
         return run_claims(claims, paths=paths, jobs=self.jobs, timeout=timeout, seed=seed, profile=profile,
-                          progress=progress)
+                          progress=progress, started=started)
 
     def prepare(self, paths: list[Path] | None, seed: int, profile: str) -> None:
         """Nothing to prepare: the pool forks from this process, which loads the catalogue."""
@@ -210,7 +212,9 @@ class DaskExecutor:
                          for address in self.client.scheduler_info()["workers"]]
 
     def run(self, claims: list[Claim], *, paths: list[Path] | None = None, timeout: float = DEFAULT_TIMEOUT,
-            seed: int = 0, profile: str = "ci", progress: Progress = None) -> list[ClaimResult]:
+            seed: int = 0, profile: str = "ci", progress: Progress = None, started: Started = None
+            ) -> list[ClaimResult]:
+        """Run ``claims`` as Dask tasks; ``started`` is not called (Dask does not say when a task begins)."""
         if not claims:
             return []
         from distributed import as_completed

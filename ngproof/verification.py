@@ -85,6 +85,7 @@ def verify(
     seed: int = 0,
     profile: str = "ci",
     progress: Callable | None = None,
+    started: Callable | None = None,
     cache=None,
     lesson: str | None = None,
     executor=None,
@@ -95,8 +96,9 @@ def verify(
     unchanged are reused from it, marked with the time they were obtained.  An
     unknown ``lesson`` raises :class:`ngproof.lessons.LessonError` before anything runs.
     ``executor`` (see :mod:`ngproof.executors`) runs the claims; default: ``jobs`` local processes.
+    ``progress(result, done, total)`` and ``started(claim, total)`` follow the claims run afresh.
     """
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    began = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
     catalogue = discover(paths)
     claims = select(catalogue.claims, keyword)
@@ -110,9 +112,9 @@ def verify(
     def run(pending: list, report_progress: Callable | None) -> list[ClaimResult]:
         if executor is not None:
             return executor.run(pending, paths=paths, timeout=timeout, seed=seed, profile=profile,
-                                progress=report_progress)
+                                progress=report_progress, started=started)
         return run_claims(pending, paths=paths, jobs=jobs, timeout=timeout, seed=seed, profile=profile,
-                          progress=report_progress)
+                          progress=report_progress, started=started)
 
     cache_report = None
     if cache is None:
@@ -121,6 +123,6 @@ def verify(
         from ngproof.cache import run_cached
         results, cache_report = run_cached(cache, catalogue.claims, claims, run, profile=profile, seed=seed,
                                            progress=progress)
-    return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, started,
+    return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, began,
                [str(p) for p in paths or []], catalogue.uncheckable,
                cache=cache_report.to_dict() if cache_report else None)
