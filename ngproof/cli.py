@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report")
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
     verify.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report")
+    verify.add_argument("--sarif", type=Path, metavar="FILE",
+                        help="write the errata, wording notes and unexpected outcomes as SARIF 2.1.0")
+    verify.add_argument("--annotate", choices=("github", "none"),
+                        help="workflow annotations on the lesson files (default: github when GITHUB_ACTIONS=true)")
     verify.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     verify.add_argument("--executor", choices=("local", "dask"), default="local",
                         help="local worker processes, or Dask (a LocalCluster of -j workers unless --scheduler)")
@@ -109,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("path", type=Path, metavar="PATH", help="the course repository")
     init.add_argument("--material", type=Path, required=True, metavar="LESSON.txt", help="the lesson's text")
     init.add_argument("--lesson-id", metavar="ID", help="the lesson's id (default: from the material)")
+    init.add_argument("--install", metavar="REQUIREMENT",
+                      help="how the CI workflow installs ngproof: a pip requirement such as 'ngproof==0.1.0' "
+                           "or 'ngproof @ git+https://github.com/OWNER/ngproof@main' (default: this release)")
 
     verbs.add_parser("bench", help="benchmark the kernels against their baselines", add_help=False)
     return parser
@@ -138,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.verb in ("coverage", "init") and args.material is not None and not args.material.is_file():
             raise UsageError(f"--material {args.material}: no such file")
         if args.verb == "verify":
-            for path, option in ((args.json, "--json"), (args.junit, "--junit"), (args.html, "--html")):
+            for path, option in ((args.json, "--json"), (args.junit, "--junit"), (args.html, "--html"),
+                                 (args.sarif, "--sarif")):
                 _check_output(path, option)
             if args.keyword:
                 from ngproof.selection import matcher

@@ -122,7 +122,7 @@ def init(args) -> int:
     from ngproof.scaffold import ScaffoldError, scaffold
 
     try:
-        written = scaffold(args.path, args.material, lesson_id=args.lesson_id)
+        written = scaffold(args.path, args.material, lesson_id=args.lesson_id, install=args.install)
     except ScaffoldError as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)
         return 2
