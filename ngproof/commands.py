@@ -46,6 +46,12 @@ def verify(args) -> int:
         if progress:
             progress.close()
     print(text.render(run), end="")
+    if args.annotate == "github" or (args.annotate is None and os.environ.get("GITHUB_ACTIONS") == "true"):
+        from ngproof.report import annotations
+        print(annotations.render(run), end="", flush=True)
+    if args.sarif:
+        from ngproof.report import sarif
+        write_atomic(args.sarif, sarif.render(run))
     if args.json:
         write_atomic(args.json, json_report.render(run))
     if args.junit:
