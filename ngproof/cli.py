@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="local worker processes, or Dask (a LocalCluster of -j workers unless --scheduler)")
     verify.add_argument("--scheduler", type=_scheduler, metavar="tcp://HOST:PORT",
                         help="run the claims on this Dask scheduler's cluster (implies --executor dask)")
+    verify.add_argument("--workers-timeout", type=_seconds, default=60.0, metavar="S",
+                        help="with Dask, give up when the cluster has no worker after S seconds (default 60)")
     verify.add_argument("--no-cache", action="store_true", help="run every claim, reusing nothing from the result cache")
     verify.add_argument("--cache-dir", type=Path, metavar="DIR",
                         help="the result cache (default: $NGPROOF_CACHE_DIR, else .ngproof-cache)")

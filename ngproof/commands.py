@@ -19,7 +19,8 @@ def verify(args) -> int:
 
     from ngproof.executors import DaskExecutor, ExecutorError, LocalExecutor
     try:
-        executor = (DaskExecutor(args.scheduler, workers=args.jobs) if args.executor == "dask" or args.scheduler
+        executor = (DaskExecutor(args.scheduler, workers=args.jobs, workers_timeout=args.workers_timeout)
+                    if args.executor == "dask" or args.scheduler
                     else LocalExecutor(args.jobs))
     except ExecutorError as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)

@@ -30,6 +30,7 @@ class Run:
     uncheckable: list[Uncheckable] = field(default_factory=list)
     version: str = ngproof.__version__
     cache: dict | None = None  # what the result cache did (ngproof.cache.CacheReport), None without one
+    executor: dict | None = None  # what a cluster cost the run (lost workers, retried claims); None for the local pool
 
     @property
     def summary(self) -> dict[str, int]:
@@ -125,4 +126,5 @@ def verify(
                                            progress=progress)
     return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, began,
                [str(p) for p in paths or []], catalogue.uncheckable,
-               cache=cache_report.to_dict() if cache_report else None)
+               cache=cache_report.to_dict() if cache_report else None,
+               executor=executor.account() if executor is not None else None)

@@ -61,6 +61,7 @@ def report(run: Run) -> dict:
         "started": run.started,
         "environment": environment(),
         "cache": run.cache,
+        "executor": run.executor,
         "summary": run.summary,
         "errata": [r.claim.id for r in run.errata],
         "load_errors": [{"path": e.path, "message": e.message} for e in run.load_errors],
