@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 import ngproof
-from ngproof.claims import Uncheckable
+from ngproof.claims import Figure, Uncheckable
 from ngproof.discovery import LoadError, discover
 from ngproof.evidence import STATUSES
 from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, run_claims
@@ -28,6 +28,7 @@ class Run:
     started: str
     paths: list[str] = field(default_factory=list)
     uncheckable: list[Uncheckable] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)  # declared by the catalogue, drawn by the HTML report
     version: str = ngproof.__version__
     cache: dict | None = None  # what the result cache did (ngproof.cache.CacheReport), None without one
     executor: dict | None = None  # what a cluster cost the run (lost workers, retried claims); None for the local pool
@@ -109,6 +110,8 @@ def verify(
         claims = select_lesson(claims, lesson, find_lessons(paths or [default_catalogue()]))
         catalogue.uncheckable = [u for u in catalogue.uncheckable
                                  if (home := lesson_of_module(u.module)) is not None and home.id == lesson]
+        catalogue.figures = [f for f in catalogue.figures
+                             if (home := lesson_of_module(f.module)) is not None and home.id == lesson]
 
     def run(pending: list, report_progress: Callable | None) -> list[ClaimResult]:
         if executor is not None:
@@ -127,4 +130,4 @@ def verify(
     return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, began,
                [str(p) for p in paths or []], catalogue.uncheckable,
                cache=cache_report.to_dict() if cache_report else None,
-               executor=executor.account() if executor is not None else None)
+               executor=executor.account() if executor is not None else None, figures=catalogue.figures)
