@@ -23,6 +23,11 @@ _RULE_TEXT = {
 }
 
 
+def _uri(path: str) -> str:
+    """A relative path as it is (relative to the repository root), an absolute one as a file:// URI."""
+    return Path(path).as_uri() if Path(path).is_absolute() else path
+
+
 def log(run: Run, base: Path | None = None) -> dict:
     """The SARIF log as a JSON-ready dict."""
     rules = list(RULES.values())
@@ -31,7 +36,7 @@ def log(run: Run, base: Path | None = None) -> dict:
         "ruleIndex": rules.index(f.rule),
         "level": _SARIF_LEVEL[f.level],
         "message": {"text": f.message},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.place.path},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(f.place.path)},
                                             "region": {"startLine": f.place.line}}}],
         "partialFingerprints": {"ngproofClaim/v1": f.claim_id},
         "properties": {"claim": f.claim_id},

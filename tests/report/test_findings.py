@@ -161,6 +161,11 @@ def test_on_github_actions_verify_annotates_and_writes_sarif(course):
     assert "::warning file=lessons/03-01-newton.md,line=11," in forced.stdout
 
 
+def test_a_file_outside_the_repository_is_a_file_uri():
+    assert sarif._uri("/srv/course/lesson.md") == "file:///srv/course/lesson.md"
+    assert sarif._uri("lessons/03-01.md") == "lessons/03-01.md"
+
+
 def test_a_sarif_path_that_is_a_directory_is_a_usage_error(course):
     process = cli("verify", "theorems", "--sarif", "lessons", cwd=course)
     assert process.returncode == 2 and "--sarif lessons" in process.stderr and process.stdout == ""
