@@ -2,13 +2,13 @@
 
 A catalogue author needs ``claim`` (declare a claim) and, inside a claim's
 body, the checks object it receives; ``close`` builds numeric comparisons and
-``ngproof.strategies`` draws inputs.  Importing ngproof loads neither sympy
+``ngproof.strategies`` draws inputs; ``figure`` declares a figure of the report.  Importing ngproof loads neither sympy
 nor hypothesis, so ``ngproof.kernels`` stays light.
 """
-from ngproof.claims import Claim, claim, uncheckable
+from ngproof.claims import Claim, claim, figure, uncheckable
 
 __version__ = "0.1.0"
-__all__ = ["Claim", "claim", "close", "uncheckable", "__version__"]
+__all__ = ["Claim", "claim", "close", "figure", "uncheckable", "__version__"]
 
 
 def close(computed, expected, cond: float = 1.0, what: str = ""):

@@ -90,12 +90,29 @@ class Uncheckable:
     module: str = ""
 
 
-_collected: list[Claim | Uncheckable] | None = None
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the lesson for the HTML report: ``draw()`` returns an SVG, or ``(svg, caption)``.
+
+    Build the SVG with :mod:`ngproof.report.svg` (``render(Plot(...))``).  The report draws
+    each figure in a child process killed after ``budget`` seconds; a figure that fails or
+    overruns is shown as skipped, with the reason.
+    """
+
+    id: str
+    title: str
+    section: str
+    draw: Callable = field(repr=False, compare=False)
+    module: str = ""
+    budget: float = 30.0
+
+
+_collected: list[Claim | Uncheckable | Figure] | None = None
 
 
 @contextlib.contextmanager
-def collecting() -> Iterator[list[Claim | Uncheckable]]:
-    """Collect the claims and uncheckable passages declared while the block runs."""
+def collecting() -> Iterator[list[Claim | Uncheckable | Figure]]:
+    """Collect the claims, uncheckable passages and figures declared while the block runs."""
     global _collected
     previous, _collected = _collected, []
     try:
@@ -165,3 +182,19 @@ def uncheckable(section: str, quote: str, reason: str) -> Uncheckable:
     if _collected is not None:
         _collected.append(passage)
     return passage
+
+
+def figure(id: str, *, title: str, section: str, budget: float = 30.0) -> Callable[[Callable], Figure]:
+    """Declare a figure of the lesson's ``section``; the decorated ``draw()`` returns its SVG (or ``(svg, caption)``)."""
+    if not _ID.match(id):
+        raise ValueError(f"figure id {id!r}: use lower-case letters, digits, '.', '-', '_'")
+    if not budget > 0:
+        raise ValueError(f"figure {id}: budget must be positive seconds, not {budget!r}")
+
+    def declare(draw: Callable) -> Figure:
+        declared = Figure(id, title, section, draw, draw.__module__, float(budget))
+        if _collected is not None:
+            _collected.append(declared)
+        return declared
+
+    return declare

@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report")
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
     verify.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report")
+    verify.add_argument("--sarif", type=Path, metavar="FILE",
+                        help="write the errata, wording notes and unexpected outcomes as SARIF 2.1.0")
+    verify.add_argument("--annotate", choices=("github", "none"),
+                        help="workflow annotations on the lesson files (default: github when GITHUB_ACTIONS=true)")
     verify.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     verify.add_argument("-v", "--verbose", action="store_true",
                         help="every claim's line, and each erratum (quote, reading, defence, counterexample, "
@@ -84,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="local worker processes, or Dask (a LocalCluster of -j workers unless --scheduler)")
     verify.add_argument("--scheduler", type=_scheduler, metavar="tcp://HOST:PORT",
                         help="run the claims on this Dask scheduler's cluster (implies --executor dask)")
+    verify.add_argument("--workers-timeout", type=_seconds, default=60.0, metavar="S",
+                        help="with Dask, give up when the cluster has no worker after S seconds (default 60)")
     verify.add_argument("--no-cache", action="store_true", help="run every claim, reusing nothing from the result cache")
     verify.add_argument("--cache-dir", type=Path, metavar="DIR",
                         help="the result cache (default: $NGPROOF_CACHE_DIR, else .ngproof-cache)")
@@ -121,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--id", "--lesson-id", dest="lesson_id", metavar="ID",
                       help="the lesson's id (default: from a first heading '03-01 — Title', else the file name)")
     init.add_argument("--title", metavar="TEXT", help="the lesson's title (default: the first heading)")
+    init.add_argument("--install", metavar="REQUIREMENT",
+                      help="how the CI workflow installs ngproof: a pip requirement such as 'ngproof==0.1.0' "
+                           "or 'ngproof @ git+https://github.com/OWNER/ngproof@main' (default: this release)")
 
     verbs.add_parser("bench", help="benchmark the kernels against their baselines", add_help=False)
     return parser
@@ -150,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.verb in ("coverage", "init") and args.material is not None and not args.material.is_file():
             raise UsageError(f"--material {args.material}: no such file")
         if args.verb == "verify":
-            for path, option in ((args.json, "--json"), (args.junit, "--junit"), (args.html, "--html")):
+            for path, option in ((args.json, "--json"), (args.junit, "--junit"), (args.html, "--html"),
+                                 (args.sarif, "--sarif")):
                 _check_output(path, option)
             if args.keyword:
                 from ngproof.selection import matcher

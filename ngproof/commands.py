@@ -8,10 +8,6 @@ import sys
 from ngproof.atomic import write_atomic
 
 
-def _progress(result, done: int, total: int) -> None:
-    print(f"[{done:>{len(str(total))}}/{total}] {result.status:<12} {result.claim.id}", file=sys.stderr, flush=True)
-
-
 def _catalogue(args) -> list:
     """The paths given, else the course catalogue around the working directory (the packaged one outside a course)."""
     from ngproof.discovery import course_catalogue
@@ -30,7 +26,8 @@ def verify(args) -> int:
 
     from ngproof.executors import DaskExecutor, ExecutorError, LocalExecutor
     try:
-        executor = (DaskExecutor(args.scheduler, workers=args.jobs) if args.executor == "dask" or args.scheduler
+        executor = (DaskExecutor(args.scheduler, workers=args.jobs, workers_timeout=args.workers_timeout)
+                    if args.executor == "dask" or args.scheduler
                     else LocalExecutor(args.jobs))
     except ExecutorError as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)
@@ -43,16 +40,27 @@ def verify(args) -> int:
         from ngproof.cache import ResultCache
         result_cache = ResultCache(args.cache_dir)
     from ngproof.lessons import LessonError
+    from ngproof.progress import Progress
+    progress = None if args.quiet else Progress(sys.stderr)
     try:
         run = run_verification(paths, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
-                               seed=args.seed, profile=args.profile, progress=None if args.quiet else _progress,
-                               cache=result_cache, lesson=args.lesson, executor=executor)
+                               seed=args.seed, profile=args.profile, progress=progress,
+                               started=progress and progress.started, cache=result_cache, lesson=args.lesson,
+                               executor=executor)
     except (LessonError, ExecutorError) as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)
         return 2
     finally:
         executor.close()
+        if progress:
+            progress.close()
     print(text.render(run, verbose=args.verbose), end="")
+    if args.annotate == "github" or (args.annotate is None and os.environ.get("GITHUB_ACTIONS") == "true"):
+        from ngproof.report import annotations
+        print(annotations.render(run), end="", flush=True)
+    if args.sarif:
+        from ngproof.report import sarif
+        write_atomic(args.sarif, sarif.render(run))
     if args.json:
         write_atomic(args.json, json_report.render(run))
     if args.junit:
@@ -140,7 +148,7 @@ def init(args) -> int:
     from ngproof.scaffold import ScaffoldError, scaffold
 
     try:
-        written = scaffold(args.path, args.material, lesson_id=args.lesson_id, title=args.title)
+        written = scaffold(args.path, args.material, lesson_id=args.lesson_id, title=args.title, install=args.install)
     except ScaffoldError as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ngproof
-from ngproof.claims import Claim, Uncheckable, collecting
+from ngproof.claims import Claim, Figure, Uncheckable, collecting
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,11 @@ class LoadError:
 
 @dataclass
 class Catalogue:
-    """The claims found, in lesson order, and what failed to load."""
+    """The claims found, in lesson order, the passages and figures declared, and what failed to load."""
 
     claims: list[Claim] = field(default_factory=list)
     uncheckable: list[Uncheckable] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     load_errors: list[LoadError] = field(default_factory=list)
 
     def by_id(self) -> dict[str, Claim]:
@@ -89,8 +90,8 @@ def _module_name(path: Path) -> str:
     return f"ngproof_catalogue_{digest}.{path.stem.replace('-', '_')}"
 
 
-def load_module(path: Path) -> list[Claim | Uncheckable]:
-    """Import one theorem module by path and return the claims and passages it declares."""
+def load_module(path: Path) -> list[Claim | Uncheckable | Figure]:
+    """Import one theorem module by path and return the claims, passages and figures it declares."""
     name = _module_name(path)
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
@@ -107,7 +108,8 @@ def discover(paths: list[Path] | None = None) -> Catalogue:
     for path in theorem_files(list(paths) if paths else [default_catalogue()]):
         try:
             for item in load_module(path):
-                (catalogue.claims if isinstance(item, Claim) else catalogue.uncheckable).append(item)
+                (catalogue.claims if isinstance(item, Claim) else catalogue.figures if isinstance(item, Figure)
+                 else catalogue.uncheckable).append(item)
                 if isinstance(item, Claim):
                     files.setdefault(item.id, []).append(str(path))
         except Exception as exc:  # a broken module is reported, the rest still load

@@ -37,7 +37,9 @@ from ngproof.evidence import Evidence
 from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, run_claims
 
 Progress = Callable[[ClaimResult, int, int], None] | None
+Started = Callable[[Claim, int], None] | None
 CONNECT_TIMEOUT = "5s"
+WORKERS_TIMEOUT = 60.0  # seconds to wait for a first worker before giving up with "no workers after N s"
 RETRIES = 2  # a task whose worker dies is retried this many times on other workers
 MAX_BATCH = 8  # claims per Dask task at most: fewer tasks, less scheduling per claim
 
@@ -55,10 +57,15 @@ class LocalExecutor:
     def describe(self) -> str:
         return f"{self.jobs} worker(s)"
 
+    def account(self) -> dict | None:
+        """Nothing to account for: a local worker that dies costs its claim an error, never a retry."""
+        return None
+
     def run(self, claims: list[Claim], *, paths: list[Path] | None = None, timeout: float = DEFAULT_TIMEOUT,
-            seed: int = 0, profile: str = "ci", progress: Progress = None) -> list[ClaimResult]:
+            seed: int = 0, profile: str = "ci", progress: Progress = None, started: Started = None
+            ) -> list[ClaimResult]:
         return run_claims(claims, paths=paths, jobs=self.jobs, timeout=timeout, seed=seed, profile=profile,
-                          progress=progress)
+                          progress=progress, started=started)
 
     def prepare(self, paths: list[Path] | None, seed: int, profile: str) -> None:
         """Nothing to prepare: the pool forks from this process, which loads the catalogue."""
@@ -147,12 +154,15 @@ def batches(claims: list[Claim], slots: int) -> list[list[Claim]]:
 class DaskExecutor:
     """Claims as tasks on a Dask cluster: ``scheduler`` (tcp://HOST:PORT) or a LocalCluster of ``workers``."""
 
-    def __init__(self, scheduler: str | None = None, workers: int = 2) -> None:
+    def __init__(self, scheduler: str | None = None, workers: int = 2,
+                 workers_timeout: float = WORKERS_TIMEOUT) -> None:
         try:
             import distributed  # noqa: F401
         except ImportError:
             raise ExecutorError("the Dask executor needs dask and distributed: pip install 'ngproof[dask]'") from None
-        self.scheduler, self.workers = scheduler, workers
+        self.scheduler, self.workers, self.workers_timeout = scheduler, workers, workers_timeout
+        self.lost_workers: list[str] = []  # workers that died while holding the last run's tasks
+        self.retried: list[str] = []  # claims that ran again after a worker died under them
         self.cluster = None
         self._client = None
         self._cluster_config = None  # the dask config of our LocalCluster, held while it lives
@@ -210,7 +220,9 @@ class DaskExecutor:
                          for address in self.client.scheduler_info()["workers"]]
 
     def run(self, claims: list[Claim], *, paths: list[Path] | None = None, timeout: float = DEFAULT_TIMEOUT,
-            seed: int = 0, profile: str = "ci", progress: Progress = None) -> list[ClaimResult]:
+            seed: int = 0, profile: str = "ci", progress: Progress = None, started: Started = None
+            ) -> list[ClaimResult]:
+        """Run ``claims`` as Dask tasks; ``started`` is not called (Dask does not say when a task begins)."""
         if not claims:
             return []
         from distributed import as_completed
@@ -221,17 +233,26 @@ class DaskExecutor:
         _preloaded[token] = {claim.id: claim for claim in claims}
         self._tokens.append(token)
         client = self.client  # our LocalCluster forks from here, now that the catalogue is loaded
+        try:
+            client.wait_for_workers(1, timeout=self.workers_timeout)
+        except (TimeoutError, OSError):
+            raise ExecutorError(f"no workers after {self.workers_timeout:g} s on the Dask scheduler at {self.where}; "
+                                "start some (dask worker ADDRESS) or run with --executor local") from None
+        self.lost_workers, self.retried = [], []  # accounted per run
         results: dict[str, ClaimResult] = {}
         futures = {}
+        keys: dict[str, list[Claim]] = {}
         done = as_completed()
 
         def submit(batch: list[Claim]) -> None:
             work = [(claim.id, min(claim.timeout or timeout, timeout)) for claim in batch]  # --timeout caps
+            key = f"ngproof-{batch[0].id}-{len(batch)}-{time.time_ns()}"
             future = client.submit(run_on_worker, work, absolute, seed, profile, expected, token, pure=False,
-                                        retries=RETRIES, key=f"ngproof-{batch[0].id}-{len(batch)}-{time.time_ns()}")
-            futures[future] = batch
+                                   retries=RETRIES, key=key)
+            futures[future] = keys[key] = batch
             done.add(future)
 
+        retried: set[str] = set()
         for batch in batches(claims, sum(client.nthreads().values())):
             submit(batch)
         for future in done:
@@ -241,6 +262,7 @@ class DaskExecutor:
                            for status, seconds, evidence, _ in future.result()]
             except Exception as exc:  # its worker died on every attempt (KilledWorker), or the task failed
                 if len(batch) > 1:  # again claim by claim, so that only the claim that kills workers fails
+                    retried.update(claim.id for claim in batch)
                     for claim in batch:
                         submit([claim])
                     continue
@@ -250,7 +272,31 @@ class DaskExecutor:
                 results[claim.id] = ClaimResult(claim, status, seconds, evidence)
                 if progress:
                     progress(results[claim.id], len(results), len(claims))
+        self._count_losses(keys, retried)
         return [results[c.id] for c in claims]
+
+    def _count_losses(self, batch_of_key: dict[str, list[Claim]], retried: set[str]) -> None:
+        """Workers removed unexpectedly while running this run's tasks, and the claims that ran again.
+
+        Read from the scheduler's ``remove-worker`` events, which list the tasks each lost worker was processing.
+        """
+        try:
+            events = self.client.get_events("all")
+        except Exception:  # an old or restricted scheduler: count only the batches we resubmitted
+            events = ()
+        for _, event in events:
+            if not isinstance(event, dict) or event.get("action") != "remove-worker":
+                continue
+            ours = [key for key in event.get("processing-tasks", ()) if key in batch_of_key]
+            if ours and not event.get("expected"):
+                self.lost_workers.append(str(event.get("worker", "?")))
+                retried.update(claim.id for key in ours for claim in batch_of_key[key])
+        self.retried = sorted(retried)
+
+    def account(self) -> dict:
+        """What the cluster cost the last run: the workers lost and the claims retried because of them."""
+        return {"executor": "dask", "where": self.where, "lost_workers": len(self.lost_workers),
+                "retried_claims": list(self.retried)}
 
     def close(self) -> None:
         """Disconnect; with our own LocalCluster, stop the workers' servers and the cluster.

@@ -8,11 +8,14 @@ that lies in a directory named ``theorems`` or in a file or directory given
 on the command line.  An item passes when the claim's outcome is the one its
 author declared (an erratum must be refuted); a failure shows the counterexample.
 
-Claims run in the pytest process (``ngproof.runner.execute``): a subprocess
-per claim would pay the import of sympy and numba (seconds) each time, while
-pytest-xdist (``-n``) already gives process isolation and parallelism, and
-``-x``, ``--pdb`` and ``-k`` keep their usual meaning.  ``verify`` remains the
-command with hard per-claim time limits.
+Claims run as under ``verify``: each in a claim server process
+(:class:`ngproof.claim_server.ClaimServer`, one per pytest process, forked from
+it so nothing is imported twice) under the same per-claim limit, the claim's
+own ``timeout=`` capped by ``--ngproof-timeout`` (default 600 s, ``verify``'s
+default).  A claim that overruns is killed with its server and reported as a
+timeout; a claim that kills its process is an error; the next claim gets a
+fresh server.  pytest-xdist (``-n``) spreads the claims, and ``-x`` and ``-k``
+keep their usual meaning.
 
 One more item, ``ngproof::catalogue``, fails when the catalogue is not whole:
 a module that does not load, a duplicate id, a dependency or correction that
@@ -29,6 +32,7 @@ import pytest
 
 _CLAIMS_KEY = pytest.StashKey[dict]()
 _PATHS_KEY = pytest.StashKey[list]()
+_SERVER_KEY = pytest.StashKey[list]()  # [the claim server of this pytest process] once one has started
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,12 +42,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ngproof-seed", type=int, default=0, metavar="N", help="seed of all fuzzing (default 0)")
     group.addoption("--ngproof-profile", choices=("ci", "dev", "thorough"), default="ci",
                     help="hypothesis budget profile (default ci)")
+    group.addoption("--ngproof-timeout", type=float, default=None, metavar="S",
+                    help="per-claim limit in seconds, capping each claim's own timeout (default 600, as verify)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "ngproof: a claim of the lesson, checked by ngproof")
     config.stash[_CLAIMS_KEY] = {}
     config.stash[_PATHS_KEY] = []
+    config.stash[_SERVER_KEY] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for server in config.stash.get(_SERVER_KEY, []):
+        server.kill()
 
 
 def _explicit_paths(config: pytest.Config) -> list[Path]:
@@ -81,12 +93,40 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if not config.getoption("ngproof"):
         return
     group = PackagedCatalogue.from_parent(session, name="ngproof", nodeid="ngproof")
+    added = []
     if not any(isinstance(item, ClaimItem) for item in items):
         from ngproof.discovery import default_catalogue
 
-        items.extend(group.collect())
+        added.extend(group.collect())
         config.stash[_PATHS_KEY].append(default_catalogue())
-    items.append(CatalogueItem.from_parent(group, name="catalogue"))
+    added.append(CatalogueItem.from_parent(group, name="catalogue"))
+    items.extend(added)
+    # report them as collected, so that the header's "collected N items" counts them
+    config.hook.pytest_collectreport(report=pytest.CollectReport(group.nodeid, "passed", None, added))
+
+
+def _limit(config: pytest.Config, claim) -> float:
+    """The claim's own limit, capped by --ngproof-timeout (as verify's --timeout caps it)."""
+    from ngproof.runner import DEFAULT_TIMEOUT
+
+    cap = config.getoption("ngproof_timeout") or DEFAULT_TIMEOUT
+    return min(claim.timeout or cap, cap)
+
+
+def _server(config: pytest.Config):
+    """This pytest process's claim server, started (forked from here) if none is alive."""
+    from ngproof.claim_server import ClaimServer, fingerprint
+
+    servers = config.stash[_SERVER_KEY]
+    if not servers or not servers[0].alive():
+        import ngproof.checks  # noqa: F401 - loaded here once, so every server forked from here starts warm
+
+        if servers:
+            servers.pop().kill()
+        paths = [str(p) for p in config.stash[_PATHS_KEY]]
+        servers.append(ClaimServer(paths, config.getoption("ngproof_seed"), config.getoption("ngproof_profile"),
+                                   fingerprint(), preloaded=dict(config.stash[_CLAIMS_KEY])))
+    return servers[0]
 
 
 def _claim_items(parent: pytest.Collector, declared: list):
@@ -133,11 +173,9 @@ class ClaimItem(pytest.Item):
 
     def runtest(self) -> None:
         from ngproof.report.junit import explain
-        from ngproof.runner import ClaimResult, execute
+        from ngproof.runner import ClaimResult
 
-        seed = self.config.getoption("ngproof_seed")
-        profile = self.config.getoption("ngproof_profile")
-        status, seconds, evidence = execute(self.claim, seed, profile)
+        status, seconds, evidence = _server(self.config).ask(self.claim.id, _limit(self.config, self.claim))
         result = ClaimResult(self.claim, status, seconds, evidence)
         self.user_properties.extend([("status", status), ("outcome", result.outcome)])
         if result.outcome != "expected":

@@ -118,8 +118,13 @@ def run_claims(
     seed: int = 0,
     profile: str = "ci",
     progress: Callable[[ClaimResult, int, int], None] | None = None,
+    started: Callable[[Claim, int], None] | None = None,
 ) -> list[ClaimResult]:
-    """Run ``claims`` on ``jobs`` worker processes; results come back in claim order."""
+    """Run ``claims`` on ``jobs`` worker processes; results come back in claim order.
+
+    ``progress(result, done, total)`` is called as each claim finishes, ``started(claim, total)``
+    as a worker begins one.
+    """
     _registry.clear()
     _registry.update({c.id: c for c in claims})
     methods = multiprocessing.get_all_start_methods()
@@ -139,6 +144,8 @@ def run_claims(
             for worker in workers:
                 if worker.claim is None and pending:
                     worker.assign(pending.popleft())
+                    if started:
+                        started(worker.claim, len(claims))
             busy = [w for w in workers if w.claim]
             # a claim's own limit may be tighter than the run's, never looser: --timeout is a hard cap
             limit = {id(w): min(w.claim.timeout or timeout, timeout) for w in busy}

@@ -9,7 +9,7 @@ Writes, under the course repository PATH:
   first formula of its first section, verbatim), whose body is still to be
   written: until it is, ``verify`` reports it as an error and fails, so a
   scaffolded catalogue never passes for a checked one;
-* ``.github/workflows/ngproof.yml``: a CI example (only if absent);
+* ``.github/workflows/ngproof.yml``: the course's CI (only if absent; see :mod:`ngproof.workflow`);
 * the material itself under ``material/`` when it lives outside PATH.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ngproof.material import Material, MaterialError, read
+from ngproof.workflow import check_install, default_install, github_workflow
 
 _TITLE = re.compile(r"^(?P<id>(?=[\w.\-]*\d)[\w.\-]+)\s+[—–-]\s+(?P<title>.+?)\s*$")
 _FORMULA = re.compile(r"\$\$.+?\$\$|\$[^$]+\$")
@@ -126,32 +127,6 @@ def _(c):
 '''
 
 
-def _workflow(lesson_id: str, material: str) -> str:
-    return f'''# ngproof: check every claim of the course's lessons on each push (an example; adapt it).
-name: ngproof
-on: [push, pull_request]
-jobs:
-  verify:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - name: Install ngproof
-        run: python -m pip install ngproof   # or: pip install "ngproof @ git+<URL of ngproof>"
-      - name: Verify every lesson (a full run that reuses no cached result)
-        run: python -m ngproof verify theorems --no-cache --json reports/verify.json --junit reports/junit.xml
-      - name: Which passages of lesson {lesson_id} have claims
-        run: python -m ngproof coverage --material {material} theorems/{lesson_id}
-      - uses: actions/upload-artifact@v4
-        if: always()
-        with:
-          name: ngproof-reports
-          path: reports/
-'''
-
-
 def _write(path: Path, text: str, written: list[Path]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -159,9 +134,16 @@ def _write(path: Path, text: str, written: list[Path]) -> None:
 
 
 def scaffold(root: str | Path, material: str | Path, *, lesson_id: str | None = None,
-             title: str | None = None) -> Scaffolded:
-    """Scaffold the catalogue of the lesson in ``material`` inside the course at ``root``."""
+             title: str | None = None, install: str | None = None) -> Scaffolded:
+    """Scaffold the catalogue of the lesson in ``material`` inside the course at ``root``.
+
+    ``install``: the pip requirement the workflow installs ngproof with (default: this release).
+    """
     root, material = Path(root), Path(material)
+    try:
+        check_install(default_install() if install is None else install)
+    except ValueError as exc:
+        raise ScaffoldError(str(exc)) from None
     if root.exists() and not root.is_dir():
         raise ScaffoldError(f"{root} is not a directory")
     try:
@@ -198,7 +180,7 @@ def scaffold(root: str | Path, material: str | Path, *, lesson_id: str | None = 
     _write(module, _module(lesson_id, title, heading, quote, catalogue), result.files)
     workflow = root / ".github" / "workflows" / "ngproof.yml"
     if not workflow.exists():
-        _write(workflow, _workflow(lesson_id, material_in_repo), result.files)
+        _write(workflow, github_workflow("theorems", install), result.files)
     result.next_steps = (
         f"next: write the checks of the claim in {module} (it fails until you do), add one claim per statement\n"
         f"of the lesson, then run: python -m ngproof verify {catalogue} --lesson {lesson_id}\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 import ngproof
-from ngproof.claims import Uncheckable
+from ngproof.claims import Figure, Uncheckable
 from ngproof.discovery import LoadError, discover
 from ngproof.evidence import STATUSES
 from ngproof.runner import DEFAULT_TIMEOUT, ClaimResult, run_claims
@@ -28,8 +28,10 @@ class Run:
     started: str
     paths: list[str] = field(default_factory=list)
     uncheckable: list[Uncheckable] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)  # declared by the catalogue, drawn by the HTML report
     version: str = ngproof.__version__
     cache: dict | None = None  # what the result cache did (ngproof.cache.CacheReport), None without one
+    executor: dict | None = None  # what a cluster cost the run (lost workers, retried claims); None for the local pool
 
     @property
     def summary(self) -> dict[str, int]:
@@ -98,6 +100,7 @@ def verify(
     seed: int = 0,
     profile: str = "ci",
     progress: Callable | None = None,
+    started: Callable | None = None,
     cache=None,
     lesson: str | None = None,
     executor=None,
@@ -108,8 +111,9 @@ def verify(
     unchanged are reused from it, marked with the time they were obtained.  An
     unknown ``lesson`` raises :class:`ngproof.lessons.LessonError` before anything runs.
     ``executor`` (see :mod:`ngproof.executors`) runs the claims; default: ``jobs`` local processes.
+    ``progress(result, done, total)`` and ``started(claim, total)`` follow the claims run afresh.
     """
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    began = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
     catalogue = discover(paths)
     claims = select(catalogue.claims, keyword)
@@ -119,13 +123,15 @@ def verify(
         claims = select_lesson(claims, lesson, find_lessons(paths or [default_catalogue()]))
         catalogue.uncheckable = [u for u in catalogue.uncheckable
                                  if (home := lesson_of_module(u.module)) is not None and home.id == lesson]
+        catalogue.figures = [f for f in catalogue.figures
+                             if (home := lesson_of_module(f.module)) is not None and home.id == lesson]
 
     def run(pending: list, report_progress: Callable | None) -> list[ClaimResult]:
         if executor is not None:
             return executor.run(pending, paths=paths, timeout=timeout, seed=seed, profile=profile,
-                                progress=report_progress)
+                                progress=report_progress, started=started)
         return run_claims(pending, paths=paths, jobs=jobs, timeout=timeout, seed=seed, profile=profile,
-                          progress=report_progress)
+                          progress=report_progress, started=started)
 
     cache_report = None
     if cache is None:
@@ -134,9 +140,10 @@ def verify(
         from ngproof.cache import run_cached
         results, cache_report = run_cached(cache, catalogue.claims, claims, run, profile=profile, seed=seed,
                                            progress=progress)
-    return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, started,
+    return Run(results, catalogue.load_errors, seed, profile, time.perf_counter() - clock, began,
                [str(p) for p in paths or []], catalogue.uncheckable,
-               cache=cache_report.to_dict() if cache_report else None)
+               cache=cache_report.to_dict() if cache_report else None,
+               executor=executor.account() if executor is not None else None, figures=catalogue.figures)
 
 
 def result_of(catalogue, claims: list, *, paths: list[Path] | None, cache=None, seed: int = 0, profile: str = "ci",

@@ -23,8 +23,9 @@ from ngproof.cache import ResultCache  # noqa: E402
 from ngproof.claim_server import fingerprint
 from ngproof import executors  # noqa: E402
 from ngproof.discovery import discover  # noqa: E402
-from ngproof.executors import MAX_BATCH, DaskExecutor, LocalExecutor, batches, run_on_worker  # noqa: E402
-from ngproof.report import json_report  # noqa: E402
+from ngproof.executors import (  # noqa: E402
+    MAX_BATCH, RETRIES, DaskExecutor, ExecutorError, LocalExecutor, batches, run_on_worker)
+from ngproof.report import json_report, text  # noqa: E402
 from ngproof.verification import verify  # noqa: E402
 
 pytestmark = pytest.mark.dask
@@ -130,7 +131,8 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def comparable(report: dict) -> dict:
     """The JSON report without timings and host fields."""
-    report = dict(report, seconds=None, started=None, environment=dict(report["environment"], host=None))
+    report = dict(report, seconds=None, started=None, environment=dict(report["environment"], host=None),
+                  executor=None)
     report["claims"] = [dict(c, seconds=None) for c in report["claims"]]
     return report
 
@@ -177,6 +179,12 @@ def test_a_dask_worker_that_dies_mid_claim_costs_a_retry_not_the_run(cluster, tm
     assert marker.exists()
     assert {r.claim.id: r.status for r in run.results}["d.kills-worker"] == "verified"
     assert not run.failed
+    assert run.executor["lost_workers"] == 1 and "d.kills-worker" in run.executor["retried_claims"]
+    assert json_report.report(run)["executor"]["lost_workers"] == 1
+    assert "Dask: 1 worker lost mid-run" in text.render(run)
+    calm = verify([directory], executor=cluster, keyword="d.proved")
+    assert calm.executor["lost_workers"] == 0 and calm.executor["retried_claims"] == []
+    assert "Dask:" not in text.render(calm)
 
 
 def test_a_claim_that_kills_every_worker_is_an_error_and_its_batch_mates_are_not(cluster, tmp_path):
@@ -186,6 +194,7 @@ def test_a_claim_that_kills_every_worker_is_an_error_and_its_batch_mates_are_not
     assert cluster.client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.WORKER_SATURATION) == 1.0
     run = verify([directory], executor=cluster)
     statuses = {r.claim.id: r.status for r in run.results}
+    assert run.executor["lost_workers"] >= RETRIES + 1 and "k.kills-every-worker" in run.executor["retried_claims"]
     assert statuses.pop("k.kills-every-worker") == "error"
     assert set(statuses.values()) == {"verified"} and len(statuses) == 40
 
@@ -308,3 +317,21 @@ def _(c):
     assert status == "error" and "cannot be sent back" in evidence[0]["detail"]
     status, _, _, _ = run_on_worker([("d.proved", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
     assert status == "proved"
+
+
+def test_a_scheduler_without_workers_is_given_up_on_and_says_so(tmp_path):
+    from distributed import LocalCluster
+
+    directory = write(tmp_path, CLAIMS)
+    with LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address="127.0.0.1:0") as empty:
+        executor = DaskExecutor(empty.scheduler_address, workers_timeout=1.0)
+        start = time.perf_counter()
+        try:
+            with pytest.raises(ExecutorError, match="no workers after 1 s"):
+                verify([directory], executor=executor)
+        finally:
+            executor.close()
+        assert time.perf_counter() - start < 15
+        process = cli("verify", directory, "--scheduler", empty.scheduler_address, "--workers-timeout", "1",
+                      "--no-cache", cwd=tmp_path)
+    assert process.returncode == 2 and "no workers after 1 s" in process.stderr

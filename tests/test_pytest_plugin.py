@@ -1,7 +1,9 @@
 """The pytest plugin on a small temporary catalogue, through pytester."""
+import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -96,3 +98,66 @@ def test_plugin_import_loads_neither_sympy_nor_numba():
 def test_without_paths_the_packaged_catalogue_is_collected_under_stable_ids(pytester: pytest.Pytester):
     result = pytester.runpytest("--ngproof", "--collect-only", "-q")
     result.stdout.fnmatch_lines(["ngproof::bernoulli.gradient", "ngproof::catalogue"])
+
+
+ISOLATED = textwrap.dedent(r'''
+    import os
+    import time
+
+    from ngproof import claim
+
+    SECTION = "Limits"
+
+
+    @claim("lim.sleeps", title="Sleeps past its limit", statement="-", source=(SECTION, "q"), timeout=2)
+    def _(c):
+        time.sleep(30)
+
+
+    @claim("lim.dies", title="Kills its own process", statement="-", source=(SECTION, "q"))
+    def _(c):
+        os._exit(5)
+
+
+    @claim("lim.after", title="Runs after both", statement="-", source=(SECTION, "q"))
+    def _(c):
+        c.observe(os.getpid() != int(os.environ["PYTEST_PID"]), detail="not in the pytest process")
+''')
+
+
+@pytest.fixture
+def isolated(pytester: pytest.Pytester, monkeypatch):
+    monkeypatch.setenv("PYTEST_PID", str(os.getpid()))
+    pytester.mkdir("theorems")
+    (pytester.path / "theorems" / "01_limits.py").write_text(ISOLATED, encoding="utf-8")
+    return pytester
+
+
+def test_a_claims_timeout_is_honoured_and_a_dying_claim_is_an_error_not_a_crash(isolated):
+    start = time.perf_counter()
+    result = isolated.runpytest("--ngproof", "theorems", "-p", "no:cacheprovider")
+    assert time.perf_counter() - start < 20  # the sleeping claim was stopped after ~2 s, not 30
+    result.assert_outcomes(passed=2, failed=2)  # lim.after and the catalogue item pass
+    result.stdout.fnmatch_lines(["*lim.sleeps: status timeout, expected to hold*",
+                                 "*no result within the per-claim limit of 2 s; worker killed*"])
+    result.stdout.fnmatch_lines(["*lim.dies: status error*", "*died while running this claim (exit code 5)*"])
+
+
+def test_the_run_limit_caps_a_claims_own_timeout(isolated):
+    start = time.perf_counter()
+    result = isolated.runpytest("--ngproof", "theorems", "-k", "sleeps", "--ngproof-timeout", "0.5")
+    assert time.perf_counter() - start < 15
+    result.stdout.fnmatch_lines(["*per-claim limit of 0.5 s*"])
+
+
+def test_the_collection_header_counts_the_claims_and_the_catalogue_item(catalogue):
+    (catalogue.path / "test_own.py").write_text("def test_own():\n    pass\n", encoding="utf-8")
+    result = catalogue.runpytest("--ngproof", "--collect-only", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["collected 5 items"])  # the project's test, three claims, the catalogue item
+
+
+def test_the_header_counts_the_packaged_catalogue(pytester: pytest.Pytester):
+    result = pytester.runpytest_subprocess("--ngproof", "--collect-only", "-p", "no:cacheprovider")
+    listed = [line for line in result.outlines if line.strip().startswith(("<ClaimItem", "<CatalogueItem"))]
+    assert len(listed) > 200
+    result.stdout.fnmatch_lines([f"collected {len(listed)} items"])

@@ -5,9 +5,10 @@ lesson's quote, how the claim reads it, the best case for the lesson, the
 counterexample, the corrected claim), the notes on wording (sentences whose
 meaning holds but whose literal form is loose: not errata), then every claim
 section by section with its formula as native MathML, citation, reading,
-proof steps, numeric evidence, timing and links
-along the dependency graph (also drawn as inline SVG), then the figures and
-the passages with nothing to check.  The template autoescapes: every string
+proof steps, numeric evidence, timing and links along the dependency graph
+(also drawn as inline SVG), then the figures the catalogue declares (none,
+and no section, when it declares none) and the passages with nothing to
+check.  The template autoescapes: every string
 from a theorem reaches the page as text, never as markup.
 """
 from __future__ import annotations
@@ -139,11 +140,11 @@ def sections(run: Run, views: dict[str, ClaimView], lesson_by_claim: dict[str, L
             for (lesson_id, section), claims in grouped.items()]
 
 
-def render(run: Run, *, training_figure: bool = True) -> str:
+def render(run: Run, *, figures: bool = True) -> str:
     """The whole report as one HTML document.
 
-    ``training_figure=False`` skips the convergence plot's training runs
-    (about a second or two), and the report says it was skipped.
+    The figures are those the catalogue declares (``run.figures``), each drawn in a child
+    process; ``figures=False`` lists them as skipped without drawing them.
     """
     views = claim_views(run)
     summary = run.summary
@@ -162,7 +163,7 @@ def render(run: Run, *, training_figure: bool = True) -> str:
         views=views,
         graph=graph.render(run.results, run.fully_proved()),
         colours=graph.STATUS_COLOURS,
-        figures=figure_module.all_figures(training=training_figure),
+        figures=figure_module.draw_all(run.figures, None if figures else "figures were not requested"),
         uncheckable=[(u, rich_text(u.source.quote)) for u in run.uncheckable],
         cached=[r.cached_at for r in run.results if getattr(r, "cached_at", None)],
     )

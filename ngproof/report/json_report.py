@@ -71,6 +71,7 @@ def report(run: Run) -> dict:
         "started": run.started,
         "environment": environment(),
         "cache": run.cache,
+        "executor": run.executor,
         "summary": {**run.summary, "errata": len(run.errata), "wording": len(run.wording_notes)},
         "errata": [r.claim.id for r in run.errata],
         "wording": [r.claim.id for r in run.wording_notes],

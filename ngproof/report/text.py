@@ -92,6 +92,10 @@ def summary_lines(run: Run) -> list[str]:
     lines = [f"{len(run.results)} claim{'' if len(run.results) == 1 else 's'}: {counts or 'none'}{judged}; "
              f"seed {run.seed}, profile {run.profile}, {run.seconds:.1f} s"]
     lines.extend(cache_lines(run))
+    if run.executor and (run.executor["lost_workers"] or run.executor["retried_claims"]):
+        lost, retried = run.executor["lost_workers"], run.executor["retried_claims"]
+        lines.append(f"Dask: {lost} worker{'' if lost == 1 else 's'} lost mid-run, {len(retried)} "
+                     f"claim{'' if len(retried) == 1 else 's'} retried ({', '.join(retried)})")
     if not run.results:
         lines.append("no claims were run: a run that verifies nothing fails")
     lines.append("FAILED" if run.failed else "OK: every outcome as expected")

@@ -10,7 +10,7 @@ from ngproof.verification import Run
 
 @pytest.fixture
 def page(run: Run) -> str:
-    return html.render(run, training_figure=False)
+    return html.render(run, figures=False)
 
 
 def test_a_hostile_title_never_reaches_the_page_as_markup(page: str):
@@ -105,16 +105,15 @@ def test_sections_status_evidence_and_dependencies_are_shown(page: str):
     assert "outcome-unexpected" in claims and "ZeroDivisionError" in claims
 
 
-def test_summary_load_errors_uncheckable_and_skipped_figures(page: str):
+def test_summary_load_errors_uncheckable_and_no_figure_undeclared(page: str):
     assert "seed 7" in page and "profile ci" in page and "FAILED" in page
     assert "theorems/99_bad.py" in page and "an opinion, nothing to check" in page
-    assert "Figure skipped" in page and "training figures were not requested" in page
-    assert "Worked Example 1" in page
+    assert 'id="figures"' not in page and "Worked Example 1" not in page  # the run declares no figure
 
 
 def test_results_reused_from_the_cache_say_so(run: Run):
     run.results[0].cached_at = "2026-01-01T00:00:00+00:00"
-    page = html.render(run, training_figure=False)
+    page = html.render(run, figures=False)
     assert "1 of 8 results were reused from the result cache" in page
     assert "reused from the cache, obtained 2026-01-01T00:00:00+00:00" in page
 
@@ -127,5 +126,5 @@ def test_the_lesson_named_in_lesson_toml_heads_the_page(tmp_path):
         "from ngproof import claim\n\n"
         "@claim('one.identity', title='One is one', statement='1 = 1', source=('Section', 'one is one'))\n"
         "def _(c):\n    c.observe(True, detail='1 == 1')\n", encoding="utf-8")
-    page = html.render(verify([tmp_path]), training_figure=False)
+    page = html.render(verify([tmp_path]), figures=False)
     assert "<h1>99-01 A &lt;tiny&gt; lesson: every claim checked</h1>" in page
