@@ -137,8 +137,8 @@ class ClaimItem(pytest.Item):
 
         seed = self.config.getoption("ngproof_seed")
         profile = self.config.getoption("ngproof_profile")
-        status, seconds, evidence = execute(self.claim, seed, profile)
-        result = ClaimResult(self.claim, status, seconds, evidence)
+        status, seconds, evidence, output = execute(self.claim, seed, profile)
+        result = ClaimResult(self.claim, status, seconds, evidence, output=output)
         self.user_properties.extend([("status", status), ("outcome", result.outcome)])
         if result.outcome != "expected":
             raise ClaimFailed(explain(result))

@@ -6,6 +6,7 @@ import sympy as sp
 from ngproof import claim, close
 from ngproof.kernels import bernoulli_fisher, bernoulli_gradient, bernoulli_natural_gradient
 from ngproof.strategies import reals
+from ngproof.symbolic.models import exponential_substitution
 
 SECTION = "Bernoulli Log-Likelihood with Cross-Entropy Loss"
 theta = sp.Symbol("theta", real=True)
@@ -14,7 +15,7 @@ sigma = 1 / (1 + sp.exp(-theta))
 loss = -y * sp.log(sigma) - (1 - y) * sp.log(1 - sigma)
 # With u = e^θ every expression below is rational in u, where cancel decides equality.
 u = sp.Symbol("u", positive=True)
-to_u = [("rational in u = e^θ", lambda e: sp.cancel(sp.expand_log(e, force=False).subs(sp.exp(theta), u).subs(sp.exp(-theta), 1 / u)))]
+to_u = [exponential_substitution(theta, u)]
 
 
 def exact(t: float, label: float = 0.0) -> tuple[float, float, float]:

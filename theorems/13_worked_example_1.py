@@ -11,6 +11,7 @@ import sympy as sp
 from ngproof import claim, uncheckable
 from ngproof.kernels import bernoulli_fisher, bernoulli_gradient, bernoulli_natural_gradient
 from ngproof.symbolic.families import bernoulli_expectation, fisher
+from ngproof.symbolic.models import exponential_substitution
 
 SECTION = "Example 1: Natural Gradient for a Single-Parameter Bernoulli"
 theta = sp.Symbol("theta", real=True)
@@ -30,7 +31,7 @@ def sigmoid(t):
 loss = sp.log(1 + sp.exp(-theta))  # −log σ(θ)
 gradient = sp.diff(loss, theta)
 information = fisher(x * theta - sp.log(1 + sp.exp(theta)), [theta], bernoulli_expectation(x, sigmoid(theta)))[0, 0]
-to_u = [("rational in u = e^θ", lambda e: sp.cancel(e.subs(sp.exp(-theta), 1 / u).subs(sp.exp(theta), u)))]
+to_u = [exponential_substitution(theta, u)]
 w, z = sp.symbols("w z", positive=True)
 
 
