@@ -38,7 +38,7 @@ from ngproof.evidence import Evidence
 from ngproof.kernel_reach import kernels_reached
 from ngproof.runner import ClaimResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: results keep what the claim printed
 ENVIRONMENT_VARIABLE = "NGPROOF_CACHE_DIR"
 DEFAULT_DIRECTORY = ".ngproof-cache"
 CACHEABLE = ("proved", "verified", "refuted", "inconclusive")
@@ -349,11 +349,13 @@ class ResultCache:
             stored = entry["result"]
             evidence = _evidence(stored["evidence"])
             status, seconds, stored_at = stored["status"], float(stored["seconds"]), str(entry["stored_at"])
+            output = str(stored.get("output", ""))
             if status not in CACHEABLE:
                 raise ValueError(f"status {status!r}")
         except (KeyError, TypeError, ValueError) as exc:
             return self._damaged(claim, key, path, f"malformed result ({exc})")
-        return Lookup(claim, key, ClaimResult(claim, status, seconds, evidence, cached_at=stored_at), reason="")
+        return Lookup(claim, key, ClaimResult(claim, status, seconds, evidence, cached_at=stored_at, output=output),
+                      reason="")
 
     def _damaged(self, claim: Claim, key: str, path: Path, reason: str) -> Lookup:
         try:
@@ -371,7 +373,7 @@ class ResultCache:
                  "key": keys.key(result.claim.id), "parts": keys.parts(result.claim.id),
                  "stored_at": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
                  "result": {"status": result.status, "seconds": result.seconds,
-                            "evidence": [e.to_dict() for e in result.evidence]}}
+                            "evidence": [e.to_dict() for e in result.evidence], "output": result.output}}
         entry["result"] = json.loads(_canonical(entry["result"]))  # what a reader will see, exactly
         entry["digest"] = _digest(_canonical(entry))
         write_atomic(self.slot(result.claim.id, profile, seed), json.dumps(entry, ensure_ascii=False, indent=1))

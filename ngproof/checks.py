@@ -1,34 +1,40 @@
 """The object a claim's body receives: it records evidence, the engine judges it.
 
-    c.prove(lhs, rhs, scope=...)            symbolic: lhs - rhs reduces to literal 0
-    c.prove_nonnegative(expr, scope=...)    symbolic: sympy deduces expr >= 0
+    c.prove(lhs, rhs, scope=...)            symbolic: lhs - rhs reduces to literal 0, and the
+                                            sides agree at seeded exact points
+    c.prove_nonnegative(expr, scope=...)    symbolic: sympy deduces expr >= 0 (re-checked alike)
     c.fuzz(test, *strategies, scope=...)    numeric: hypothesis draws inputs, test
                                             returns close(...) comparisons
     c.example(what, computed, stated)       the lesson's number, at its written precision
-    c.counterexample(values, lhs, rhs)      concrete numbers, re-checked exactly
-    c.observe(passed, detail=...)           an experiment's measured result
+    c.counterexample(values, lhs, rhs)      exact numbers, confirmed at 50 and 100 digits
+    c.observe(passed, detail=...)           an experiment's measured result (verified at most)
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Sequence
 
 import mpmath
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis import seed as hypothesis_seed
 
 from ngproof.evidence import Evidence
 from ngproof.profiles import PROFILES, profile_settings
-from ngproof.symbolic import Rewriter, difference, entries, has_float, proves_nonnegative, reduce_to_zero
-from ngproof.tolerance import Comparison
+from ngproof.symbolic import (Rewriter, difference, entries, has_float, proves_nonnegative, reduce_to_zero,
+                              relations_of)
+from ngproof.symbolic.numbers import HIGH_DIGITS, LOW_DIGITS, InexactInput, exact_number, gap, require_exact
+from ngproof.symbolic.points import Domain
+from ngproof.symbolic.validation import check_equality, check_nonnegative, shown
+from ngproof.tolerance import MAX_TOLERANCE, Comparison
 
-HIGH_PRECISION_DIGITS = 50
-_HIGH_PRECISION_BITS = mpmath.libmp.dps_to_prec(HIGH_PRECISION_DIGITS)
+HIGH_PRECISION_DIGITS = LOW_DIGITS
 _MAX_LATEX = 1500
 
 
@@ -60,6 +66,8 @@ def _plain(value: Any) -> Any:
         return value.tolist() if value.size <= 64 else f"array{value.shape}"
     if isinstance(value, (np.floating, np.integer)):
         return value.item()
+    if isinstance(value, sp.Integer):
+        return int(value)
     if isinstance(value, (sp.Basic, mpmath.mpf)):
         return str(value)
     if isinstance(value, (list, tuple)):
@@ -72,23 +80,28 @@ def _plain(value: Any) -> Any:
 
 
 def exact_difference_is_nonzero(lhs, rhs, values: dict | None = None) -> tuple[bool, str]:
-    """Decide ``lhs != rhs`` at concrete numbers by exact or 50-digit arithmetic."""
-    diffs = entries(difference(lhs, rhs))
-    if values:
-        diffs = [sp.sympify(d).subs(values) for d in diffs]
-    worst = sp.S.Zero
-    for d in diffs:
-        coarse = [f for f in sp.sympify(d).atoms(sp.Float) if f._prec < _HIGH_PRECISION_BITS]
-        if coarse:  # rounded at 15 digits while the sides were built: their difference proves nothing
-            raise ValueError(f"the sides contain machine-precision floats ({coarse[0]}); build them from "
-                             "sp.Rational values (or 50-digit numbers) so that the re-check is exact")
-        d = sp.nsimplify(d) if isinstance(d, sp.Float) else d
-        if d.free_symbols:
-            raise ValueError(f"counterexample leaves symbols unassigned: {sorted(map(str, d.free_symbols))}")
-        magnitude = abs(sp.N(d, HIGH_PRECISION_DIGITS))
-        if magnitude > worst:
-            worst = magnitude
-    return bool(worst > sp.Float(10) ** (-(HIGH_PRECISION_DIGITS - 10))), sp.N(worst, 6).__str__()
+    """Whether ``lhs != rhs`` at concrete numbers is confirmed (exactly, or at 50 and 100 digits).
+
+    Returns (confirmed, the largest relative gap as text).  Inputs must be exact:
+    see :func:`ngproof.symbolic.numbers.exact_number`; a side left with symbols,
+    or a machine float, raises ``ValueError`` saying how to build it.
+    """
+    left, right = entries(lhs), entries(rhs)
+    if len(left) != len(right):
+        raise ValueError(f"the sides have {len(left)} and {len(right)} entries")
+    exact_values = {k: exact_number(v, f"value of {k}") for k, v in (values or {}).items()}
+    confirmed, worst = False, sp.S.Zero
+    for a, b in zip(left, right):
+        require_exact(a, "the left side")
+        require_exact(b, "the right side")
+        a, b = sp.sympify(a).subs(exact_values), sp.sympify(b).subs(exact_values)
+        g = gap(a, b)
+        if g.verdict == "undefined":
+            raise ValueError("a side is undefined (division by zero) at these values")
+        confirmed |= g.verdict == "apart"
+        if g.relative.is_number and g.relative > worst:
+            worst = g.relative
+    return confirmed, f"relative {sp.N(worst, 3)}"
 
 
 def parse_stated(stated: str) -> tuple[Decimal, int, bool]:
@@ -108,6 +121,22 @@ def parse_stated(stated: str) -> tuple[Decimal, int, bool]:
     return value, 0, True
 
 
+def _fingerprint(drawn) -> bytes:
+    """A digest of one drawn case, to count distinct cases."""
+    try:
+        return hashlib.sha256(pickle.dumps(drawn)).digest()
+    except Exception:  # an object that cannot be pickled: its text
+        return repr(drawn).encode()
+
+
+def _closed(sides) -> bool:
+    """No free symbols, abstract matrices or undefined functions: the sides are plain numbers."""
+    if isinstance(sides, (list, tuple)):
+        return all(_closed(side) for side in sides)
+    expr = sides if isinstance(sides, (sp.MatrixBase, sp.MatrixExpr)) else sp.sympify(sides)
+    return not expr.free_symbols and not expr.atoms(sp.MatrixSymbol, AppliedUndef)
+
+
 class Checks:
     """Collects a claim's evidence; see the module docstring for the verbs."""
 
@@ -125,31 +154,79 @@ class Checks:
         self.evidence.append(evidence)
         return evidence.status in ("proved", "verified", "refuted")
 
-    def prove(self, lhs, rhs, *, scope: str, rewriters: Sequence[Rewriter] = (), detail: str = "") -> bool:
-        """Symbolic evidence that ``lhs == rhs`` for all values allowed by ``scope``."""
+    def _points_seed(self, what: str) -> int:
+        return derived_seed(self.seed, self.claim_id, what, len(self.evidence))
+
+    def prove(self, lhs, rhs, *, scope: str, rewriters: Sequence[Rewriter] = (), detail: str = "",
+              domain: Domain | None = None) -> bool:
+        """Symbolic evidence that ``lhs == rhs`` for all values allowed by ``scope``.
+
+        Proved only if sympy reduces left − right to the literal 0 *and* the
+        original sides agree at seeded exact points consistent with the symbols'
+        assumptions and ``domain`` ({symbol: (low, high)}); otherwise the points
+        are searched for a counterexample.  With no symbols at all, the check is
+        exact arithmetic about these numbers: evidence, but not a general proof.
+        """
         steps = [_step("left side", lhs, self.mathml), _step("right side", rhs, self.mathml)]
         if has_float((lhs, rhs)):
             text = "a side contains floating-point numbers, which sympy rounds: no proof (use sp.Rational)"
             return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))
         reduction = reduce_to_zero(difference(lhs, rhs), rewriters)
+        if reduction.zero and _closed((lhs, rhs)):
+            steps.append({"label": f"left − right, by {reduction.method}", "latex": "0"})
+            text = (detail or "left − right = 0") + " (exact arithmetic on these numbers: a computation, not a proof " \
+                                                  "of a general statement)"
+            return self._record(Evidence("example", "verified", text, scope=scope, steps=steps, cases=1))
+        points = check_equality(lhs, rhs, seed=self._points_seed("prove"), domain=domain,
+                                conditions=reduction.conditions, relations=relations_of(rewriters))
         if reduction.zero:
+            if points.verdict != "holds":
+                steps.append({"label": f"left − right, by {reduction.method}", "latex": "0"})
+                text = f"the reduction by {reduction.method} is unsound: {points.detail}"
+                return self._record(Evidence("symbolic", "error", text, scope=scope, steps=steps))
             steps.append({"label": f"left − right, by {reduction.method}", "latex": "0"})
             text = detail or f"left − right reduces to 0 by {reduction.method}"
-            return self._record(Evidence("symbolic", "proved", text, scope=scope, steps=steps))
+            return self._record(Evidence("symbolic", "proved", f"{text}; re-checked: {points.detail}",
+                                         scope=scope, steps=steps))
         steps.append(_step("left − right, not reduced", reduction.residual, self.mathml))
-        text = "sympy did not reduce left − right to 0 (this is not a disproof)"
+        if points.verdict == "fails":
+            text = f"sympy did not reduce left − right to 0, and the sides differ: {points.detail}"
+            data = {"values": _plain({str(k): v for k, v in points.point.items()}), "point": shown(points.point)}
+            return self._record(Evidence("counterexample", "refuted", text, scope=scope, steps=steps, cases=1,
+                                         counterexample=data))
+        text = f"sympy did not reduce left − right to 0 (this is not a disproof; {points.detail})"
         return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))
 
-    def prove_nonnegative(self, expr, *, scope: str, rewriters: Sequence[Rewriter] = (), detail: str = "") -> bool:
-        """Symbolic evidence that every entry of ``expr`` is >= 0 under the symbols' assumptions."""
+    def prove_nonnegative(self, expr, *, scope: str, rewriters: Sequence[Rewriter] = (), detail: str = "",
+                          domain: Domain | None = None) -> bool:
+        """Symbolic evidence that every entry of ``expr`` is >= 0 under the symbols' assumptions.
+
+        Re-checked at seeded exact points like :meth:`prove`; a failed deduction
+        is searched there for a negative value.
+        """
         steps = [_step("expression", expr, self.mathml)]
         if has_float(expr):
             text = "the expression contains floating-point numbers, which sympy rounds: no proof (use sp.Rational)"
             return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))
         ok, method = proves_nonnegative(expr, rewriters)
-        status = "proved" if ok else "inconclusive"
-        text = detail or (f"sympy deduces ≥ 0 ({method})" if ok else "sympy could not deduce ≥ 0 (not a disproof)")
-        return self._record(Evidence("symbolic", status, text, scope=scope, steps=steps))
+        if ok and _closed(expr):
+            text = (detail or f"≥ 0 ({method})") + " (exact arithmetic on these numbers, not a general proof)"
+            return self._record(Evidence("example", "verified", text, scope=scope, steps=steps, cases=1))
+        points = check_nonnegative(expr, seed=self._points_seed("nonnegative"), domain=domain,
+                                   relations=relations_of(rewriters))
+        if ok and points.verdict != "holds":
+            return self._record(Evidence("symbolic", "error", f"the deduction ({method}) is unsound: {points.detail}",
+                                         scope=scope, steps=steps))
+        if ok:
+            text = detail or f"sympy deduces ≥ 0 ({method})"
+            return self._record(Evidence("symbolic", "proved", f"{text}; re-checked: {points.detail}",
+                                         scope=scope, steps=steps))
+        if points.verdict == "fails":
+            data = {"values": _plain({str(k): v for k, v in points.point.items()}), "point": shown(points.point)}
+            return self._record(Evidence("counterexample", "refuted", f"negative: {points.detail}", scope=scope,
+                                         steps=steps, cases=1, counterexample=data))
+        text = f"sympy could not deduce ≥ 0 (not a disproof; {points.detail})"
+        return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))
 
     def fuzz(
         self,
@@ -162,21 +239,29 @@ class Checks:
         """Numeric evidence: ``test(*drawn)`` returns comparisons that must all be close.
 
         A failure is shrunk by hypothesis; ``exact(*drawn)`` (if given) recomputes
-        both sides exactly or in 50 digits, and only a confirmed failure refutes.
+        both sides exactly, and only a failure confirmed at 50 and 100 digits
+        refutes.  A comparison that cannot fail (tolerance ≥ ``MAX_TOLERANCE`` or
+        non-finite ``cond``) does not count: unless most cases are informative
+        the evidence is inconclusive.  Strategies that admit one value make an
+        example, not fuzzing.
         """
         settings = profile_settings(self.profile)
         if max_examples is not None:  # a claim's budget is stated for ci; other profiles scale it alike
             scaled = max(1, round(max_examples * PROFILES[self.profile] / PROFILES["ci"]))
             settings = type(settings)(settings, max_examples=scaled)
-        state = {"cases": 0, "worst": 0.0, "tolerance": None, "failing": None}
+        state = {"cases": 0, "uninformative": 0, "worst": 0.0, "tolerance": None, "failing": None,
+                 "distinct": set()}
 
         def run_case(drawn):
             state["cases"] += 1
+            state["distinct"].add(_fingerprint(drawn))
             result = test(*drawn)
             comparisons = [result] if isinstance(result, Comparison) else list(result)
             if not comparisons:
                 raise ValueError("a fuzz test must return at least one comparison")
-            for comparison in comparisons:
+            informative = [c for c in comparisons if c.informative]
+            state["uninformative"] += len(informative) < len(comparisons)
+            for comparison in informative:
                 error = comparison.relative_error
                 if error > state["worst"]:
                     state["worst"], state["tolerance"] = error, comparison.tolerance
@@ -187,8 +272,8 @@ class Checks:
                                         "expected": _plain(np.asarray(comparison.expected))}
                     state["drawn"] = drawn
                     raise AssertionError(f"relative error {error:.3g} > tolerance {comparison.tolerance:.3g}")
-            if state["tolerance"] is None:
-                state["tolerance"] = comparisons[0].tolerance
+            if state["tolerance"] is None and informative:
+                state["tolerance"] = informative[0].tolerance
 
         runner = settings(hypothesis_seed(derived_seed(self.seed, self.claim_id, len(self.evidence)))(given(st.tuples(*strategies))(run_case)))
         try:
@@ -197,8 +282,23 @@ class Checks:
             if state["failing"] is None:  # the test's own assert, not a comparison: an error of the check
                 raise
             return self._record_fuzz_failure(state, scope, exact)
-        detail = f"{state['cases']} cases, worst relative error {state['worst']:.2g}"
-        return self._record(Evidence("numeric", "verified", detail, scope=scope, cases=state["cases"],
+        cases, skipped = state["cases"], state["uninformative"]
+        if len(state["distinct"]) <= 1:
+            detail = (f"one fixed case (the strategies admit a single value): an example, not fuzzing; "
+                      f"relative error {state['worst']:.2g}")
+            status = "verified" if not skipped else "inconclusive"
+            return self._record(Evidence("example", status, detail, scope=scope, cases=1,
+                                         max_rel_error=state["worst"], tolerance=state["tolerance"]))
+        if 2 * skipped > cases:
+            detail = (f"ill-conditioned: in {skipped} of {cases} cases a comparison's tolerance reached "
+                      f"{MAX_TOLERANCE:g} (or cond was not finite), so no numeric evidence is possible at this "
+                      "precision; compare in exact arithmetic or in a better-conditioned formulation")
+            return self._record(Evidence("numeric", "inconclusive", detail, scope=scope, cases=cases - skipped,
+                                         max_rel_error=state["worst"], tolerance=state["tolerance"]))
+        detail = f"{cases - skipped} cases, worst relative error {state['worst']:.2g}"
+        if skipped:
+            detail += f" ({skipped} ill-conditioned cases not counted)"
+        return self._record(Evidence("numeric", "verified", detail, scope=scope, cases=cases - skipped,
                                      max_rel_error=state["worst"], tolerance=state["tolerance"]))
 
     def _record_fuzz_failure(self, state: dict, scope: str, exact) -> bool:
@@ -206,11 +306,16 @@ class Checks:
         if exact is None:
             status, note = "inconclusive", "not re-checked in high precision (no exact form given)"
         else:
-            lhs, rhs = exact(*state["drawn"])
-            confirmed, size = exact_difference_is_nonzero(lhs, rhs)
+            sides = exact(*state["drawn"])
+            if not isinstance(sides, (tuple, list)) or len(sides) != 2 or any(
+                    isinstance(side, (list, tuple)) and not side for side in sides):
+                raise ValueError("exact(...) must return the two sides (lhs, rhs), each a value or a non-empty "
+                                 "sequence of values")
+            confirmed, size = exact_difference_is_nonzero(*sides)
             failing["exact_difference"] = size
             status = "refuted" if confirmed else "inconclusive"
-            note = "confirmed in exact/50-digit arithmetic" if confirmed else "exact recomputation agrees: a rounding failure"
+            note = ("confirmed exactly or at 50 and 100 digits" if confirmed
+                    else "the exact recomputation does not confirm it: a rounding failure, not a counterexample")
         detail = f"shrunk counterexample after {state['cases']} cases; {note}"
         return self._record(Evidence("counterexample" if status == "refuted" else "numeric", status, detail,
                                      scope=scope, cases=state["cases"], max_rel_error=failing["relative_error"],
@@ -244,8 +349,12 @@ class Checks:
                                      counterexample={"what": what, "lesson": stated, "recomputed": str(shown)}))
 
     def counterexample(self, values: dict, lhs, rhs, *, detail: str, scope: str = "one concrete point") -> bool:
-        """Concrete numbers at which ``lhs != rhs``, confirmed exactly before it refutes."""
-        exact_values = {k: sp.nsimplify(v) if isinstance(v, float) else v for k, v in values.items()}
+        """Concrete numbers at which ``lhs != rhs``, confirmed exactly (or at 50 and 100 digits) before it refutes.
+
+        ``values`` must be exact (int, sp.Rational, sympy numbers, decimal strings);
+        a machine float is rejected with a message saying how to write it.
+        """
+        exact_values = {k: exact_number(v, f"counterexample value {k}") for k, v in values.items()}
         confirmed, size = exact_difference_is_nonzero(lhs, rhs, exact_values)
         instance_l = sp.sympify(lhs).subs(exact_values) if not isinstance(lhs, (list, tuple)) else lhs
         instance_r = sp.sympify(rhs).subs(exact_values) if not isinstance(rhs, (list, tuple)) else rhs
@@ -253,12 +362,19 @@ class Checks:
                 "right": _plain(sp.N(instance_r, 8) if isinstance(instance_r, sp.Basic) else instance_r),
                 "difference": size}
         status = "refuted" if confirmed else "inconclusive"
-        text = detail if confirmed else f"{detail} — but the sides agree exactly there, so this does not refute"
+        text = detail if confirmed else f"{detail} — but the sides are not confirmed apart there, so this does not refute"
         return self._record(Evidence("counterexample", status, text, scope=scope, cases=1, counterexample=data))
 
     def observe(self, passed: bool, *, detail: str, data: dict | None = None, scope: str = "one seeded experiment") -> bool:
-        """An experiment's measured result (e.g. a training run): verified, or a counterexample."""
-        status = "verified" if passed else "refuted"
-        kind = "numeric" if passed else "counterexample"
-        return self._record(Evidence(kind, status, detail, scope=scope, cases=1,
-                                     counterexample=None if passed else _plain(data or {})))
+        """An experiment's measured result (e.g. a training run).
+
+        Passing is numeric evidence (never more than ``verified``).  A failed
+        observation is ``inconclusive``: the engine cannot re-check it, so it is
+        no counterexample; refute with :meth:`counterexample` and exact values.
+        """
+        if passed:
+            return self._record(Evidence("numeric", "verified", detail, scope=scope, cases=1))
+        text = (f"{detail} — an observed failure is not re-checked by the engine, so it does not refute; state it "
+                "with c.counterexample(values, lhs, rhs) in exact numbers")
+        return self._record(Evidence("numeric", "inconclusive", text, scope=scope, cases=1,
+                                     counterexample=_plain(data or {})))

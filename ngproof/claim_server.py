@@ -1,7 +1,7 @@
 """A process that runs claims on request, one at a time, for a Dask worker.
 
 The worker writes claim ids, one per line; the server answers each with a
-length-prefixed pickle of ``(status, seconds, evidence)``.  A claim that
+length-prefixed pickle of ``(status, seconds, evidence, output)``.  A claim that
 overruns its limit is killed with its server (sympy cannot be interrupted any
 other way), and the next claim gets a fresh server.
 
@@ -60,7 +60,7 @@ def serve(requests: BinaryIO, answers: BinaryIO, claims: dict[str, Claim], seed:
         claim_id = line.decode().strip()
         if refusal or claim_id not in claims:
             detail = refusal or f"claim {claim_id!r} is not in the worker's catalogue (is it at the same path?)"
-            answer = ("error", 0.0, [Evidence("numeric", "error", detail)])
+            answer = ("error", 0.0, [Evidence("numeric", "error", detail)], "")
         else:
             answer = execute(claims[claim_id], seed, profile)
         try:
@@ -166,7 +166,7 @@ class ClaimServer:
                 self.kill()
                 detail = (f"the worker could not load the catalogue within {LOAD_LIMIT:g} s "
                           f"(exit code {self.process.returncode})")
-                return "error", 0.0, [Evidence("numeric", "error", detail)]
+                return "error", 0.0, [Evidence("numeric", "error", detail)], ""
         started = time.perf_counter()
         try:
             self.process.stdin.write(f"{claim_id}\n".encode())
@@ -198,7 +198,7 @@ class ClaimServer:
         if self.process.poll() is None and elapsed >= limit:
             self.kill()
             detail = f"no result within the per-claim limit of {limit:g} s; worker killed"  # as the local pool says
-            return "timeout", elapsed, [Evidence("numeric", "timeout", detail)]
+            return "timeout", elapsed, [Evidence("numeric", "timeout", detail)], ""
         return self._died(started)
 
     def _died(self, started: float) -> Answer:
@@ -207,7 +207,7 @@ class ClaimServer:
         except subprocess.TimeoutExpired:
             self.kill()
         detail = f"the worker process died while running this claim (exit code {self.process.returncode})"
-        return "error", time.perf_counter() - started, [Evidence("numeric", "error", detail)]
+        return "error", time.perf_counter() - started, [Evidence("numeric", "error", detail)], ""
 
     def alive(self) -> bool:
         return self.process.poll() is None

@@ -76,6 +76,12 @@ class Claim:
         return self.expect != "holds"
 
     @property
+    def origin(self) -> str:
+        """``file:line`` of the declaration (the decorator's line)."""
+        code = getattr(self.body, "__code__", None)
+        return f"{code.co_filename}:{code.co_firstlineno}" if code else self.module
+
+    @property
     def judgement(self) -> str:
         """``erratum``, ``wording`` (the meaning holds, the literal form is loose) or ``holds``."""
         return "erratum" if self.is_erratum else "wording" if self.wording is not None else "holds"

@@ -144,8 +144,18 @@ def _check_paths(paths: list[Path]) -> None:
 
 
 def _check_output(path: Path | None, option: str) -> None:
-    if path is not None and path.is_dir():
+    """Fail before the run, not after it, when a report could not be written to ``path``."""
+    if path is None:
+        return
+    if path.is_dir():
         raise UsageError(f"{option} {path}: is a directory, give a file name")
+    existing = path.absolute().parent
+    while not existing.exists():  # missing directories are made when the report is written
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"{option} {path}: {existing} is a file, not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"{option} {path}: not writable")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
             for path, option in ((args.json, "--json"), (args.junit, "--junit"), (args.html, "--html"),
                                  (args.sarif, "--sarif")):
                 _check_output(path, option)
-            if args.keyword:
+            if args.keyword is not None:
+                if not args.keyword.strip():
+                    raise UsageError("-k: empty expression (omit -k to run every claim)")
                 from ngproof.selection import matcher
                 matcher(args.keyword)
     except UsageError as exc:

@@ -104,22 +104,57 @@ def load_module(path: Path) -> list[Claim | Uncheckable | Figure]:
 def discover(paths: list[Path] | None = None) -> Catalogue:
     """Load every theorem module under ``paths`` (default: the packaged catalogue)."""
     catalogue = Catalogue()
-    files: dict[str, list[str]] = {}
     for path in theorem_files(list(paths) if paths else [default_catalogue()]):
         try:
             for item in load_module(path):
                 (catalogue.claims if isinstance(item, Claim) else catalogue.figures if isinstance(item, Figure)
                  else catalogue.uncheckable).append(item)
-                if isinstance(item, Claim):
-                    files.setdefault(item.id, []).append(str(path))
         except Exception as exc:  # a broken module is reported, the rest still load
             # the line in the theorem module, not deep inside the library it called
             frames = traceback.extract_tb(exc.__traceback__)
             where = [f for f in frames if Path(f.filename).resolve() == path.resolve()]
             line = getattr(exc, "lineno", None) or (where[-1].lineno if where else "?")
             catalogue.load_errors.append(LoadError(str(path), f"line {line}: {type(exc).__name__}: {exc}"))
-    for claim_id, where in files.items():
-        if len(where) > 1:
-            catalogue.load_errors.append(LoadError(where[-1], f"claim id {claim_id!r} is declared twice "
-                                                              f"(in {' and '.join(sorted(set(where)))})"))
+    check_references(catalogue)
     return catalogue
+
+
+def _located(claim: Claim) -> tuple[str, str]:
+    path, _, line = claim.origin.rpartition(":")
+    return path, f"line {line}"
+
+
+def check_references(catalogue: Catalogue) -> None:
+    """Duplicate ids and unknown ``depends_on``/``corrects`` ids are load errors; those claims do not run.
+
+    Every declaration of a duplicated id is dropped; a claim that refers to an id
+    that is missing (or was dropped as a duplicate) is dropped too.
+    """
+    declared: dict[str, list[Claim]] = {}
+    for claim in catalogue.claims:
+        declared.setdefault(claim.id, []).append(claim)
+    duplicated = {claim_id for claim_id, claims in declared.items() if len(claims) > 1}
+    for claim_id in sorted(duplicated):
+        places = [":".join(_located(c)) for c in declared[claim_id]]
+        for claim in declared[claim_id]:
+            path, line = _located(claim)
+            catalogue.load_errors.append(LoadError(path, f"{line}: claim id {claim_id!r} is declared "
+                                                         f"{len(places)} times ({', '.join(places)}); none of them runs"))
+    every_id = set(declared)
+    valid = [c for c in catalogue.claims if c.id not in duplicated]
+    while True:  # a claim resting on a claim that does not run does not run either
+        ids = {c.id for c in valid}
+        refused = [(claim, [ref for ref in (*claim.depends_on, *([claim.corrects] if claim.corrects else []))
+                            if ref not in ids]) for claim in valid]
+        refused = [(claim, unknown) for claim, unknown in refused if unknown]
+        if not refused:
+            break
+        for claim, unknown in refused:
+            path, line = _located(claim)
+            reasons = [f"{ref!r} ({'declared more than once' if ref in duplicated else 'which does not run' if ref in every_id else 'no such claim'})"
+                       for ref in unknown]
+            catalogue.load_errors.append(LoadError(path, f"{line}: claim {claim.id!r} refers to "
+                                                         f"{', '.join(reasons)}; it does not run"))
+        dropped = {claim.id for claim, _ in refused}
+        valid = [c for c in valid if c.id not in dropped]
+    catalogue.claims = valid

@@ -8,7 +8,8 @@ Statuses (contract): proved, verified, refuted, inconclusive, error, timeout.
 * ``refuted``: a counterexample confirmed in high precision or exact arithmetic;
 * ``inconclusive``: nothing decided either way (sympy did not reach zero, or a
   numeric failure that high precision did not confirm);
-* ``error`` / ``timeout``: the check itself raised, or ran past its limit.
+* ``error`` / ``timeout``: the check itself raised, or ran past its limit; also
+  contradictory evidence (a ``proved`` and a ``refuted`` piece: one is unsound).
 
 Outcome: a ``holds`` claim is expected when proved or verified; a ``false`` or
 ``holds-if`` claim (the lesson's statement as written) is expected when refuted.
@@ -41,12 +42,22 @@ class Evidence:
         return asdict(self)
 
 
+def contradiction(evidence: list[Evidence]) -> Evidence | None:
+    """An error naming both sides when one claim holds a ``proved`` and a ``refuted`` piece of evidence."""
+    proved = [e for e in evidence if e.status == "proved"]
+    refuted = [e for e in evidence if e.status == "refuted"]
+    if not (proved and refuted):
+        return None
+    return Evidence("numeric", "error", "contradictory evidence, so one piece is unsound: proved "
+                    f"({proved[0].scope or proved[0].detail}) and refuted ({refuted[0].detail})")
+
+
 def judge_status(evidence: list[Evidence]) -> str:
     """The claim's status from its evidence (see the module docstring)."""
     statuses = {e.status for e in evidence}
     if not evidence:
         return "inconclusive"
-    if "error" in statuses:
+    if "error" in statuses or {"proved", "refuted"} <= statuses:
         return "error"
     if "refuted" in statuses:
         return "refuted"

@@ -121,18 +121,18 @@ def stop_servers() -> int:
 
 
 def run_on_worker(batch: list[tuple[str, float]], paths: list[str], seed: int, profile: str, expected: str,
-                  token: str | None = None) -> list[tuple[str, float, list[dict], str]]:
+                  token: str | None = None) -> list[tuple[str, float, list[dict], str, str]]:
     """The Dask task: run each ``(claim id, limit)`` of ``batch`` in turn in this worker's claim server.
 
-    Returns one ``(status, seconds, evidence, host)`` per claim; a claim that times out
+    Returns one ``(status, seconds, evidence, output, host)`` per claim; a claim that times out
     or kills its server leaves the next claim a fresh server.
     """
     import platform
 
     answers = []
     for claim_id, limit in batch:
-        status, seconds, evidence = _server(paths, seed, profile, expected, token).ask(claim_id, limit)
-        answers.append((status, seconds, [e.to_dict() for e in evidence], platform.node()))
+        status, seconds, evidence, output = _server(paths, seed, profile, expected, token).ask(claim_id, limit)
+        answers.append((status, seconds, [e.to_dict() for e in evidence], output, platform.node()))
     return answers
 
 
@@ -258,8 +258,8 @@ class DaskExecutor:
         for future in done:
             batch = futures.pop(future)
             try:
-                answers = [(status, seconds, [Evidence(**e) for e in evidence])
-                           for status, seconds, evidence, _ in future.result()]
+                answers = [(status, seconds, [Evidence(**e) for e in evidence], output)
+                           for status, seconds, evidence, output, _ in future.result()]
             except Exception as exc:  # its worker died on every attempt (KilledWorker), or the task failed
                 if len(batch) > 1:  # again claim by claim, so that only the claim that kills workers fails
                     retried.update(claim.id for claim in batch)
@@ -267,9 +267,9 @@ class DaskExecutor:
                         submit([claim])
                     continue
                 detail = f"the Dask task failed (its worker died on every attempt): {type(exc).__name__}: {exc}"
-                answers = [("error", 0.0, [Evidence("numeric", "error", detail)])]
-            for claim, (status, seconds, evidence) in zip(batch, answers):
-                results[claim.id] = ClaimResult(claim, status, seconds, evidence)
+                answers = [("error", 0.0, [Evidence("numeric", "error", detail)], "")]
+            for claim, (status, seconds, evidence, output) in zip(batch, answers):
+                results[claim.id] = ClaimResult(claim, status, seconds, evidence, output=output)
                 if progress:
                     progress(results[claim.id], len(results), len(claims))
         self._count_losses(keys, retried)

@@ -175,8 +175,8 @@ class ClaimItem(pytest.Item):
         from ngproof.report.junit import explain
         from ngproof.runner import ClaimResult
 
-        status, seconds, evidence = _server(self.config).ask(self.claim.id, _limit(self.config, self.claim))
-        result = ClaimResult(self.claim, status, seconds, evidence)
+        status, seconds, evidence, output = _server(self.config).ask(self.claim.id, _limit(self.config, self.claim))
+        result = ClaimResult(self.claim, status, seconds, evidence, output=output)
         self.user_properties.extend([("status", status), ("outcome", result.outcome)])
         if result.outcome != "expected":
             raise ClaimFailed(explain(result))

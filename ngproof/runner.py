@@ -19,8 +19,9 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
+from ngproof.capture import captured_output
 from ngproof.claims import Claim
-from ngproof.evidence import Evidence, judge_outcome, judge_status
+from ngproof.evidence import Evidence, contradiction, judge_outcome, judge_status
 
 DEFAULT_TIMEOUT = 600.0
 _registry: dict[str, Claim] = {}
@@ -35,36 +36,44 @@ class ClaimResult:
     seconds: float
     evidence: list[Evidence] = field(default_factory=list)
     cached_at: str | None = None
+    output: str = ""  # what the claim printed (truncated; see ngproof.capture)
 
     @property
     def outcome(self) -> str:
         return judge_outcome(self.claim.expect, self.status)
 
 
-def execute(claim: Claim, seed: int, profile: str) -> tuple[str, float, list[Evidence]]:
-    """Run one claim's body in this process and judge its status."""
+Answer = tuple[str, float, list[Evidence], str]  # status, seconds, evidence, what the claim printed
+
+
+def execute(claim: Claim, seed: int, profile: str) -> Answer:
+    """Run one claim's body in this process (its output captured) and judge its status."""
     from ngproof.checks import Checks  # sympy and hypothesis load here, not at import
 
     checks = Checks(claim.id, seed=seed, profile=profile)
     start = time.perf_counter()
-    try:
-        claim.body(checks)
-    except Exception as exc:
-        trace = "".join(traceback.format_exception(exc)[-6:])
-        checks.evidence.append(Evidence("numeric", "error", f"{type(exc).__name__}: {exc}\n{trace}"))
+    with captured_output() as output:
+        try:
+            claim.body(checks)
+        except Exception as exc:
+            trace = "".join(traceback.format_exception(exc)[-6:])
+            checks.evidence.append(Evidence("numeric", "error", f"{type(exc).__name__}: {exc}\n{trace}"))
     seconds = time.perf_counter() - start
     if not checks.evidence:
         checks.evidence.append(Evidence("numeric", "error", "the claim recorded no evidence"))
-    return judge_status(checks.evidence), seconds, checks.evidence
+    conflict = contradiction(checks.evidence)
+    if conflict is not None:
+        checks.evidence.append(conflict)
+    return judge_status(checks.evidence), seconds, checks.evidence, output[0]
 
 
-def portable(answer: tuple[str, float, list[Evidence]]) -> tuple[str, float, list[Evidence]]:
+def portable(answer: Answer) -> Answer:
     """``answer`` if it can be pickled back to the parent, else an error that says why."""
     try:
         pickle.dumps(answer)
     except Exception as exc:  # e.g. a counterexample holding a live hypothesis object
         detail = f"the claim ran ({answer[0]}) but its evidence cannot be sent back: {type(exc).__name__}: {exc}"
-        return "error", answer[1], [Evidence("numeric", "error", detail)]
+        return "error", answer[1], [Evidence("numeric", "error", detail)], answer[3]
     return answer
 
 
@@ -158,8 +167,8 @@ def run_claims(
                 elapsed = time.perf_counter() - worker.started
                 if worker.conn in ready:
                     try:
-                        status, seconds, evidence = worker.conn.recv()
-                        finish(ClaimResult(worker.claim, status, seconds, evidence))
+                        status, seconds, evidence, output = worker.conn.recv()
+                        finish(ClaimResult(worker.claim, status, seconds, evidence, output=output))
                         worker.claim = None
                         continue
                     except (EOFError, OSError):

@@ -91,9 +91,24 @@ def test_undecided_identity_is_inconclusive_never_refuted(c):
     assert last(c).status == "inconclusive" and "not a disproof" in last(c).detail
 
 
-def test_false_identity_is_not_proved(c):
+def test_false_identity_is_refuted_at_an_exact_point(c):
     c.prove((x + 1) ** 2, x**2 + 1, scope="all real x")
-    assert last(c).status == "inconclusive"
+    assert (last(c).kind, last(c).status) == ("counterexample", "refuted")
+    assert "x = " in last(c).counterexample["point"]
+
+
+def test_plainly_false_formula_is_refuted_not_inconclusive(c):
+    z = sp.Symbol("z", positive=True)
+    c.prove(2 * z, 3 * z, scope="z > 0")
+    assert last(c).status == "refuted"
+    assert sp.Rational(last(c).counterexample["values"]["z"]) > 0  # drawn where the assumption holds
+
+
+def test_true_identity_sympy_cannot_reduce_stays_inconclusive(c):
+    # sympy does not reduce this difference (it would need the identity itself): the points agree, so no refutation
+    rewriters = [("refuse to rewrite", lambda e: sp.Integer(1))]
+    c.prove(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1, scope="all real x", rewriters=rewriters)
+    assert last(c).status in ("proved", "inconclusive")
 
 
 @pytest.mark.parametrize("lhs, rhs", [
@@ -111,6 +126,8 @@ def test_prove_nonnegative(c):
     c.prove_nonnegative(x**2 + p, scope="all real x, p > 0")
     assert last(c).status == "proved"
     c.prove_nonnegative(x - p, scope="all real x, p > 0")
+    assert last(c).status == "refuted" and "< 0" in last(c).detail
+    c.prove_nonnegative(sp.exp(x) - x, scope="all real x")  # true, but not deduced by the assumptions
     assert last(c).status == "inconclusive"
     c.prove_nonnegative(sp.Float(0.1) * 3 - sp.Rational(3, 10), scope="a rounding residue, 5.6e-17")
     assert last(c).status == "inconclusive" and "floating-point" in last(c).detail
@@ -119,16 +136,23 @@ def test_prove_nonnegative(c):
 # --- counterexamples ---------------------------------------------------------------------------
 
 def test_counterexample_is_confirmed_exactly(c):
-    c.counterexample({x: 0.5}, (x + 1) ** 2, x**2 + 1, detail="at x = 1/2")
+    c.counterexample({x: sp.Rational(1, 2)}, (x + 1) ** 2, x**2 + 1, detail="at x = 1/2")
     evidence = last(c)
     assert (evidence.kind, evidence.status) == ("counterexample", "refuted")
-    assert evidence.counterexample["values"] == {"x": "1/2"}  # the float was read as the exact 1/2
-    assert evidence.counterexample["difference"] == "1.00000"
+    assert evidence.counterexample["values"] == {"x": "1/2"}
+    assert evidence.counterexample["difference"] == "relative 0.444"  # |9/4 − 5/4| / (9/4)
+    c.counterexample({x: "0.5"}, (x + 1) ** 2, x**2 + 1, detail="a decimal string is read exactly")
+    assert last(c).counterexample["values"] == {"x": "1/2"}
+
+
+def test_counterexample_values_must_be_exact(c):
+    with pytest.raises(ValueError, match="machine float.*sp.Rational"):
+        c.counterexample({x: 0.1}, x, sp.Rational(1, 10), detail="0.1 is not 1/10")
 
 
 def test_counterexample_where_the_sides_agree_does_not_refute(c):
     c.counterexample({x: 0}, (x + 1) ** 2, x**2 + 1, detail="at x = 0")
-    assert last(c).status == "inconclusive" and "agree exactly" in last(c).detail
+    assert last(c).status == "inconclusive" and "not confirmed apart" in last(c).detail
 
 
 def test_counterexample_must_assign_every_symbol(c):
@@ -139,18 +163,25 @@ def test_counterexample_must_assign_every_symbol(c):
 
 def test_machine_floats_in_the_sides_cannot_refute(c):
     # 0.1·3 was rounded while the side was built: a 5.6e-17 "difference" is no counterexample.
-    with pytest.raises(ValueError, match="machine-precision floats"):
+    with pytest.raises(ValueError, match="machine-precision float"):
         c.counterexample({x: 1}, x * sp.Float(0.1) * 3, sp.Rational(3, 10) * x, detail="rounding")
-    with pytest.raises(ValueError, match="machine-precision floats"):
+    with pytest.raises(ValueError, match="machine-precision float"):
         c.fuzz(lambda v: close(v * 0.3 * (1 + 1e-9), v * 0.3), reals(1, 2), scope="s",
                exact=lambda v: (sp.Float(0.1) * 3 * sp.Rational(v), sp.Rational(3, 10) * sp.Rational(v)))
 
 
 def test_fifty_digit_numbers_may_refute(c):
     root_two = sp.Float(mpmath.sqrt(mpmath.mpf(2), prec=200), 60)
-    c.counterexample({x: 1}, root_two + sp.Rational(1, 10**20), sp.sqrt(2), detail="off by 1e-20")
+    c.counterexample({x: 1}, root_two + sp.Rational(1, 10**5), sp.sqrt(2), detail="off by 1e-5")
     assert last(c).status == "refuted"
     c.counterexample({x: 1}, root_two, sp.sqrt(2), detail="equal to 60 digits")
+    assert last(c).status == "inconclusive"
+
+
+def test_a_gap_below_the_refutation_threshold_does_not_refute(c):
+    # 1e-20 apart at 50 digits: the rounding of some 50-digit computation, or a real gap? not a counterexample
+    root_two = sp.Float(mpmath.sqrt(mpmath.mpf(2), prec=200), 60)
+    c.counterexample({x: 1}, root_two + sp.Rational(1, 10**20), sp.sqrt(2), detail="off by 1e-20")
     assert last(c).status == "inconclusive"
 
 
@@ -230,7 +261,9 @@ def test_observe(c):
     c.observe(True, detail="converged")
     assert (last(c).kind, last(c).status, last(c).counterexample) == ("numeric", "verified", None)
     c.observe(False, detail="diverged", data={"loss": np.float64(3.5)})
-    assert (last(c).kind, last(c).status, last(c).counterexample) == ("counterexample", "refuted", {"loss": 3.5})
+    # an observed failure is not re-checked by the engine: no refutation
+    assert (last(c).kind, last(c).status, last(c).counterexample) == ("numeric", "inconclusive", {"loss": 3.5})
+    assert "c.counterexample" in last(c).detail
 
 
 def test_rng_and_derived_seeds_depend_on_seed_and_claim():

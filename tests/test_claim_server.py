@@ -41,7 +41,7 @@ def test_forked_and_spawned_servers_give_the_same_answer(tmp_path):
     forked = ClaimServer([str(directory)], 0, "ci", fingerprint(), preloaded=discover([directory]).by_id())
     spawned = ClaimServer([str(directory)], 0, "ci", fingerprint())
     assert forked.forked and not spawned.forked
-    (status, _, evidence), (status_too, _, evidence_too) = ask(forked, "s.proved"), ask(spawned, "s.proved")
+    (status, _, evidence, _), (status_too, _, evidence_too, _) = ask(forked, "s.proved"), ask(spawned, "s.proved")
     assert status == status_too == "proved" and evidence == evidence_too
 
 
@@ -51,11 +51,11 @@ def test_a_forked_server_that_never_says_ready_is_replaced_by_a_spawned_one(tmp_
     monkeypatch.setattr(claim_server, "FORK_READY_LIMIT", 0.5)
     server = ClaimServer([str(directory)], 0, "ci", fingerprint(), preloaded=discover([directory]).by_id())
     start = time.perf_counter()
-    status, _, _ = ask(server, "s.proved")
+    status, _, _, _ = ask(server, "s.proved")
     assert status == "proved" and not server.forked and time.perf_counter() - start < 60
 
 
 def test_an_unknown_claim_is_an_error_that_names_it(tmp_path):
     directory = catalogue(tmp_path)
-    status, _, evidence = ask(ClaimServer([str(directory)], 0, "ci", fingerprint()), "s.missing")
+    status, _, evidence, _ = ask(ClaimServer([str(directory)], 0, "ci", fingerprint()), "s.missing")
     assert status == "error" and "'s.missing' is not in the worker's catalogue" in evidence[0].detail

@@ -118,7 +118,7 @@ def test_planted_false_claim_keeps_its_exact_counterexample(mixed):
     [evidence] = _claim(report, "t.planted-false")["evidence"]
     assert evidence["kind"] == "counterexample"
     assert evidence["counterexample"]["values"] == {"x": 1}
-    assert float(evidence["counterexample"]["difference"]) == 2.0
+    assert evidence["counterexample"]["difference"].startswith("relative ")
 
 
 def test_fuzz_refutation_keeps_the_shrunk_inputs(mixed):
@@ -204,7 +204,7 @@ def test_duplicate_ids_fail_the_run(write_catalogue, ngproof_cli):
     directory = write_catalogue({"01_a.py": GREEN["01_green.py"], "02_b.py": GREEN["01_green.py"]})
     process = ngproof_cli("list", directory)
     assert process.returncode == 1
-    assert "declared twice" in process.stderr and "02_b.py" in process.stderr
+    assert "declared 2 times" in process.stderr and "02_b.py" in process.stderr
 
 
 @pytest.mark.parametrize("args", [
@@ -315,3 +315,47 @@ def test_same_seed_gives_the_same_report(write_catalogue, ngproof_cli, tmp_path)
     assert (first["seed"], other["seed"]) == (7, 8)
     details = [[c["evidence"][0]["detail"] for c in r["claims"] if c["id"] == "s.rng"] for r in (first, other)]
     assert details[0] != details[1]
+
+
+LOUD = {
+    "01_loud.py": '''
+        import os
+
+        @claim("l.loud", title="prints 10 MB", statement="s", source=("S", "q"))
+        def _(c):
+            print("x" * 5_000_000)
+            os.write(2, b"y" * 5_000_000)  # below Python, as a C extension or numba would
+            c.observe(True, detail="printed")
+    ''',
+}
+
+
+def test_what_a_claim_prints_is_kept_with_it_never_in_the_report_stream(write_catalogue, ngproof_cli, tmp_path):
+    report = tmp_path / "out" / "v.json"
+    process = ngproof_cli("verify", write_catalogue(LOUD), "--json", str(report), "-j", "1")
+    assert process.returncode == 0
+    assert len(process.stdout) + len(process.stderr) < 20_000
+    [claim] = json.loads(report.read_text())["claims"]
+    assert claim["output"].startswith("x" * 100) and "more bytes not kept" in claim["output"]
+    assert len(claim["output"]) < 10_000
+
+
+@pytest.mark.parametrize("option", ["--json", "--junit", "--html"])
+def test_an_unwritable_report_path_is_a_usage_error_before_the_run(write_catalogue, ngproof_cli, tmp_path, option):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    process = ngproof_cli("verify", write_catalogue(GREEN), option, str(blocker / "report.out"))
+    assert process.returncode == 2 and "is a file, not a directory" in process.stderr
+    assert "Traceback" not in process.stderr and process.stdout == ""  # nothing ran
+
+
+def test_an_empty_keyword_is_a_usage_error(write_catalogue, ngproof_cli):
+    process = ngproof_cli("verify", write_catalogue(GREEN), "-k", "  ")
+    assert process.returncode == 2 and "-k: empty expression" in process.stderr
+
+
+def test_unknown_references_fail_the_run_and_name_file_and_line(write_catalogue, ngproof_cli):
+    source = GREEN["01_green.py"].replace('expect="false")', 'expect="false", depends_on=("g.nowhere",))')
+    process = ngproof_cli("verify", write_catalogue({"01_a.py": source}))
+    assert process.returncode == 1
+    assert "01_a.py: line" in process.stdout and "'g.nowhere' (no such claim); it does not run" in process.stdout

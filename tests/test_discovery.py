@@ -32,11 +32,29 @@ def test_a_module_failing_at_import_is_a_load_error(write_catalogue):
     assert "ModuleNotFoundError" in error.message and error.path.endswith("01_a.py")
 
 
-def test_duplicate_ids_are_a_load_error_naming_both_files(write_catalogue):
+def test_duplicate_ids_are_a_load_error_naming_both_files_and_neither_runs(write_catalogue):
     directory = write_catalogue({"01_a.py": ONE.format(id="same.id"), "02_b.py": ONE.format(id="same.id")})
-    [error] = discover([directory]).load_errors
-    assert "'same.id' is declared twice" in error.message
-    assert "01_a.py" in error.message and "02_b.py" in error.message
+    catalogue = discover([directory])
+    first, second = catalogue.load_errors
+    assert first.path.endswith("01_a.py") and second.path.endswith("02_b.py")
+    assert "'same.id' is declared 2 times" in first.message and "none of them runs" in first.message
+    assert "01_a.py:line" in first.message and "02_b.py:line" in first.message
+    assert catalogue.claims == []
+
+
+def test_unknown_references_are_load_errors_and_those_claims_do_not_run(write_catalogue):
+    header = "from ngproof import claim\n"
+    body = ('@claim("{id}", title="t", statement="s", source=("S", "q"), {extra})\n'
+            'def _(c):\n    c.observe(True, detail="ran")\n\n')
+    directory = write_catalogue({"01_a.py": header + body.format(id="a.ok", extra="")
+                                 + body.format(id="a.dep", extra='depends_on=("a.missing",)')
+                                 + body.format(id="a.fix", extra='corrects="a.nowhere"')})
+    catalogue = discover([directory])
+    assert [c.id for c in catalogue.claims] == ["a.ok"]
+    messages = sorted(e.message for e in catalogue.load_errors)
+    assert "'a.dep' refers to 'a.missing' (no such claim); it does not run" in messages[0]
+    assert "'a.fix' refers to 'a.nowhere' (no such claim)" in messages[1]
+    assert all(m.startswith("line ") for m in messages)
 
 
 def test_files_load_in_name_order_recursively_skipping_private_ones(write_catalogue):

@@ -1,7 +1,7 @@
 """How a claim's status follows from its evidence, and its outcome from the declaration."""
 import pytest
 
-from ngproof.evidence import KINDS, STATUSES, Evidence, judge_outcome, judge_status
+from ngproof.evidence import contradiction, KINDS, STATUSES, Evidence, judge_outcome, judge_status
 
 
 def pieces(*statuses):
@@ -15,7 +15,8 @@ def pieces(*statuses):
     (("verified", "verified"), "verified"),
     (("proved", "inconclusive"), "inconclusive"),   # a proof does not cover an unsettled check
     (("verified", "inconclusive"), "inconclusive"),
-    (("proved", "refuted"), "refuted"),             # one confirmed counterexample refutes
+    (("proved", "refuted"), "error"),               # contradictory: one of the two is unsound
+    (("verified", "refuted"), "refuted"),           # sampling may miss what one counterexample shows
     (("inconclusive", "refuted"), "refuted"),
     (("refuted", "error"), "error"),                # a crashed check is never hidden
     (("proved", "error"), "error"),
@@ -53,3 +54,10 @@ def test_evidence_serialises_every_field():
     record = Evidence("numeric", "verified", "40 cases", cases=40, max_rel_error=1e-15).to_dict()
     assert {"kind", "status", "detail", "scope", "cases", "max_rel_error", "tolerance", "counterexample",
             "steps"} <= set(record)
+
+
+def test_contradiction_names_both_pieces():
+    evidence = pieces("proved", "refuted", "verified")
+    conflict = contradiction(evidence)
+    assert conflict.status == "error" and "proved" in conflict.detail and "refuted" in conflict.detail
+    assert contradiction(pieces("proved", "verified")) is None

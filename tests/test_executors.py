@@ -226,7 +226,7 @@ def test_a_local_cluster_forks_its_claim_servers_from_the_loaded_catalogue(tmp_p
     finally:
         executor.close()
     forked = run.results[0].evidence[0].detail
-    _, _, evidence, _ = run_on_worker([("d.where", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
+    _, _, evidence, _, _ = run_on_worker([("d.where", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
     spawned = evidence[0]["detail"]  # no client's catalogue in this process to fork from: a fresh interpreter
     assert spawned == "program claim_server.py" and forked == f"program {Path(sys.argv[0]).name}"
 
@@ -249,7 +249,7 @@ def test_a_forked_process_does_not_inherit_the_claim_servers_of_its_parent(tmp_p
 
 def test_a_worker_with_other_code_answers_with_an_error(tmp_path):
     directory = write(tmp_path, CLAIMS)
-    status, _, evidence, _ = run_on_worker([("d.proved", 60)], [str(directory)], 0, "ci", expected="other")[0]
+    status, _, evidence, _, _ = run_on_worker([("d.proved", 60)], [str(directory)], 0, "ci", expected="other")[0]
     assert status == "error" and "other ngproof code or library versions" in evidence[0]["detail"]
 
 
@@ -313,9 +313,9 @@ def _(c):
     from ngproof.evidence import Evidence
     c.evidence.append(Evidence("numeric", "verified", "x", counterexample={"f": lambda: 0}))
 ''')
-    status, _, evidence, _ = run_on_worker([("d.unpicklable", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
+    status, _, evidence, _, _ = run_on_worker([("d.unpicklable", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
     assert status == "error" and "cannot be sent back" in evidence[0]["detail"]
-    status, _, _, _ = run_on_worker([("d.proved", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
+    status, _, _, _, _ = run_on_worker([("d.proved", 60)], [str(directory)], 0, "ci", expected=fingerprint())[0]
     assert status == "proved"
 
 

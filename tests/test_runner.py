@@ -40,10 +40,10 @@ def records_seed(c):
 
 def test_execute_judges_in_process():
     assert execute(make("a", proves), seed=0, profile="ci")[0] == "proved"
-    status, _, [evidence] = execute(make("b", raises), seed=0, profile="ci")
+    status, _, [evidence], _ = execute(make("b", raises), seed=0, profile="ci")
     assert status == "error" and "ZeroDivisionError: the body divided by zero" in evidence.detail
     assert "raises" in evidence.detail  # the traceback names the failing function
-    status, _, [evidence] = execute(make("c", silent), seed=0, profile="ci")
+    status, _, [evidence], _ = execute(make("c", silent), seed=0, profile="ci")
     assert status == "error" and "no evidence" in evidence.detail
 
 
@@ -93,9 +93,9 @@ def test_evidence_that_cannot_be_pickled_becomes_an_error_that_says_why():
     from ngproof.evidence import Evidence
     from ngproof.runner import portable
 
-    answer = ("verified", 0.5, [Evidence("numeric", "verified", "ok", counterexample={"lock": threading.Lock()})])
-    status, seconds, evidence = portable(answer)
+    answer = ("verified", 0.5, [Evidence("numeric", "verified", "ok", counterexample={"lock": threading.Lock()})], "")
+    status, seconds, evidence, _ = portable(answer)
     assert (status, seconds) == ("error", 0.5)
     assert "cannot be sent back" in evidence[0].detail
-    fine = ("proved", 0.1, [Evidence("symbolic", "proved", "ok")])
+    fine = ("proved", 0.1, [Evidence("symbolic", "proved", "ok")], "")
     assert portable(fine) is fine

@@ -13,6 +13,7 @@ from ngproof import claim, close, uncheckable
 from ngproof.kernels import bernoulli_gradient
 from ngproof.strategies import vectors
 from ngproof.symbolic.families import bernoulli_expectation, kl_taylor
+from ngproof.symbolic.models import exponential_substitution
 
 SECTION = "Why Standard Gradient Descent Has a Problem"
 theta = sp.Symbol("theta", positive=True)
@@ -20,7 +21,7 @@ phi = sp.Symbol("phi", real=True)
 u = sp.Symbol("u", positive=True)
 y = sp.Symbol("y", real=True)
 sigma = 1 / (1 + sp.exp(-phi))
-in_u = [("rational in u = e^φ", lambda e: sp.factor(sp.cancel(e.subs(sp.exp(-phi), 1 / u).subs(sp.exp(phi), u))))]
+in_u = [exponential_substitution(phi, u)]
 # the negative log-likelihood of one observation y in the probability parameter
 nll_theta = -y * sp.log(theta) - (1 - y) * sp.log(1 - theta)
 

@@ -12,7 +12,7 @@ from ngproof.kernels import scores_outer_mean
 from ngproof.strategies import vectors
 from ngproof.symbolic import reduce_to_zero
 from ngproof.symbolic.families import bernoulli_expectation, fisher
-from ngproof.symbolic.models import gaussian_expectation
+from ngproof.symbolic.models import exponential_substitution, gaussian_expectation
 
 SECTION = "Natural Gradient vs Newton's Method"
 ROW_PRECONDITIONER = r"$H = \nabla_\theta^2 \mathcal{L}(\theta)$ (Hessian of loss)"
@@ -270,7 +270,7 @@ def _(c):
             scope="any 2-parameter exponential family: the Hessian of the NLL does not depend on the data")
     theta = sp.Symbol("theta", real=True)
     u = sp.Symbol("u", positive=True)
-    to_u = [("rational in u = e^θ", lambda e: sp.cancel(e.subs(sp.exp(-theta), 1 / u).subs(sp.exp(theta), u)))]
+    to_u = [exponential_substitution(theta, u)]
     nll_logit = -y * theta + sp.log(1 + sp.exp(theta))
     logit_fisher = fisher(-nll_logit.subs(y, x), [theta], bernoulli_expectation(x, sigmoid_of(theta)))[0, 0]
     c.prove(sp.diff(nll_logit, theta, 2), logit_fisher, rewriters=to_u,

@@ -8,6 +8,7 @@ from ngproof.kernels import bernoulli_fisher, bernoulli_gradient, bernoulli_natu
 from ngproof.strategies import reals
 from ngproof.symbolic.families import bernoulli_expectation
 from ngproof.symbolic.families import fisher as expected_information
+from ngproof.symbolic.models import exponential_substitution
 
 SECTION = "Bernoulli Log-Likelihood with Cross-Entropy Loss"
 theta = sp.Symbol("theta", real=True)
@@ -16,7 +17,7 @@ sigma = 1 / (1 + sp.exp(-theta))
 loss = -y * sp.log(sigma) - (1 - y) * sp.log(1 - sigma)
 # With u = e^θ every expression below is rational in u, where cancel decides equality.
 u = sp.Symbol("u", positive=True)
-to_u = [("rational in u = e^θ", lambda e: sp.cancel(sp.expand_log(e, force=False).subs(sp.exp(theta), u).subs(sp.exp(-theta), 1 / u)))]
+to_u = [exponential_substitution(theta, u)]
 
 
 def exact(t: float, label: float = 0.0) -> tuple[float, float, float]:

@@ -20,13 +20,13 @@ from ngproof.kernels import (
     softmax_fisher,
 )
 from ngproof.strategies import probability_vectors, reals, vectors
-from ngproof.symbolic.models import COMBINED_NUMERATOR, d_logit, gaussian_expectation, general, softmax
+from ngproof.symbolic.models import COMBINED_NUMERATOR, d_logit, exponential_substitution, gaussian_expectation, general, softmax
 
 SECTION = "Empirical Fisher"
 PITFALL = (r"The empirical Fisher $\hat{I}$ based on the training data is NOT the same as the true Fisher $I$.")
 theta = sp.Symbol("theta", real=True)
 u = sp.Symbol("u", positive=True)
-TO_U = ("rational in u = e^θ", lambda e: sp.cancel(sp.expand_log(e).subs(sp.exp(theta), u).subs(sp.exp(-theta), 1 / u)))
+TO_U = exponential_substitution(theta, u)
 sigma = 1 / (1 + sp.exp(-theta))
 p = sp.symbols("p1:3", positive=True)
 PI = sp.Matrix([p[0], p[1], 1 - p[0] - p[1]])

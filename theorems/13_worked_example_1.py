@@ -12,6 +12,7 @@ import sympy as sp
 from ngproof import claim, uncheckable
 from ngproof.kernels import bernoulli_fisher, bernoulli_gradient, bernoulli_natural_gradient
 from ngproof.symbolic.families import bernoulli_expectation, fisher
+from ngproof.symbolic.models import exponential_substitution
 
 SECTION = "Example 1: Natural Gradient for a Single-Parameter Bernoulli"
 theta = sp.Symbol("theta", real=True)
@@ -31,8 +32,8 @@ def sigmoid(t):
 loss = sp.log(1 + sp.exp(-theta))  # −log σ(θ)
 gradient = sp.diff(loss, theta)
 information = fisher(x * theta - sp.log(1 + sp.exp(theta)), [theta], bernoulli_expectation(x, sigmoid(theta)))[0, 0]
-to_u = [("rational in u = e^θ", lambda e: sp.cancel(e.subs(sp.exp(-theta), 1 / u).subs(sp.exp(theta), u)))]
-phi_to_u = [("rational in u = e^φ", lambda e: sp.cancel(e.subs(sp.exp(-phi), 1 / u).subs(sp.exp(phi), u)))]
+to_u = [exponential_substitution(theta, u)]
+phi_to_u = [exponential_substitution(phi, u)]
 # the paragraph's φ: the log-odds of the probability σ(θ), which is θ itself (ex1.phi-at-zero)
 loss_phi = loss.subs(theta, phi)
 gradient_phi = sp.diff(loss_phi, phi)

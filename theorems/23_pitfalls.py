@@ -29,17 +29,15 @@ SECTION = "Pitfalls"
        expect="false", depends_on=("quiz.q3-coincide-only-asymptotically",), tags=("pitfall", "newton", "erratum"))
 def _(c):
     theta, y = sp.symbols("theta y", real=True)
-    nll = sp.exp(theta) - y * theta                # Poisson regression, log link (canonical), one count y
-    c.prove(sp.diff(nll, theta, 2), sp.exp(theta),
-            scope="premise: Poisson with log link, any single count y, all θ — the Hessian equals the Fisher e^θ exactly")
+    # the premise, H = I = e^θ for every count y, is proved in pitfall.p1-canonical-exact
     c.counterexample({theta: 0, y: 5}, sp.exp(theta), y,
                      detail="at θ = 0 with one observed count y = 5 (n = 1; data that are always 5 have variance 0, "
                             "which no Poisson law has: misspecified) the model's mean is 1, not 5, yet Hessian = "
-                            "Fisher = 1 exactly — no asymptotics, no well-specification needed")
+                            "Fisher = 1 exactly (pitfall.p1-canonical-exact) — no asymptotics, no well-specification needed")
 
 
 @claim("pitfall.p1-canonical-exact",
-       title="Corrected: for logistic regression (canonical link) the NLL Hessian is the Fisher for any data",
+       title="Corrected: with a canonical link (logistic, Poisson) the NLL Hessian is the Fisher for any data",
        statement=r"\nabla_w^2\big[-\log p(y\mid\mathbf{x},w)\big] = \sigma(1-\sigma)\mathbf{x}\mathbf{x}^T = I(w)\ \forall y",
        source=(SECTION, "They coincide only asymptotically when the model is well-specified and the loss is negative log-likelihood."),
        reading="The corrected statement: with a canonical link (logistic regression here) the NLL Hessian in "
@@ -56,6 +54,10 @@ def _(c):
     fisher = sigma * (1 - sigma) * x * x.T
     c.prove(sp.hessian(nll, tuple(w)), fisher, scope="2 weights, symbolic x, w and label y",
             rewriters=[("rational in e^z", lambda e: sp.cancel(sp.expand(e).subs(sp.exp(-z), 1 / sp.exp(z))))])
+    theta, count = sp.symbols("theta y", real=True)
+    poisson_nll = sp.exp(theta) - count * theta     # Poisson regression, log link (canonical), one count y
+    c.prove(sp.diff(poisson_nll, theta, 2), sp.exp(theta),
+            scope="Poisson with log link, any single count y, all θ: the Hessian equals the Fisher e^θ exactly")
 
 
 @claim("pitfall.p1-different-preconditioners",

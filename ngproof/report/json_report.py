@@ -40,6 +40,7 @@ def claim_record(result: ClaimResult, fully_proved: bool) -> dict:
         "tags": list(claim.tags),
         "seconds": round(result.seconds, 4),
         "cached_at": result.cached_at,
+        "output": result.output,
         "evidence": [e.to_dict() for e in result.evidence],
     }
 

@@ -2,35 +2,66 @@
 
 ``reduce_to_zero`` tries exact rewritings in order of cost (expand, cancel,
 together, simplify; a caller may put its own first) and stops at the first that
-yields the literal ``0`` for every entry.  Nothing here samples points:
-``Expr.equals`` and numeric evaluation are never used, and ``force=True`` is
-never passed (it would ignore the symbols' assumptions).  Failing to reach 0 is
-*not* a disproof.
+yields the literal ``0`` for every entry.  Nothing here decides by sampling:
+``Expr.equals`` is never used, and ``force=True`` is never passed (it would
+ignore the symbols' assumptions).  Failing to reach 0 is *not* a disproof.
+
+A rewriter that divides, multiplies through or cancels states what it assumes
+nonzero (``Rewriter.assumes``); the reduction carries those conditions, and
+:mod:`ngproof.symbolic.validation` checks them, with the original sides, at
+exact points before anything counts as proved.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
 
 import sympy as sp
 
-Rewriter = tuple[str, Callable[[sp.Expr], sp.Expr]]
+@dataclass(frozen=True)
+class Rewriter:
+    """A named exact rewriting.
+
+    ``assumes(expr)`` lists what must be nonzero for the rewrite to be valid;
+    ``relations`` maps a symbol to what it stands for (``{u: exp(θ)}`` for a
+    rewriter that writes ``e^θ`` as ``u``): at exact points, ``u`` takes that value.
+    """
+
+    name: str
+    rewrite: Callable[[sp.Expr], sp.Expr]
+    assumes: Callable[[sp.Expr], list[sp.Expr]] | None = None
+    relations: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
+
+
+def relations_of(rewriters: Sequence[Rewriter | tuple]) -> dict:
+    """The symbol relations stated by ``rewriters``, merged."""
+    merged: dict = {}
+    for rewriter in map(as_rewriter, rewriters):
+        merged.update(rewriter.relations)
+    return merged
+
+
+def as_rewriter(item: Rewriter | tuple) -> Rewriter:
+    """A :class:`Rewriter` from itself or a ``(name, function)`` pair (which assumes nothing)."""
+    return item if isinstance(item, Rewriter) else Rewriter(*item)
+
 
 DEFAULT_REWRITERS: tuple[Rewriter, ...] = (
-    ("expand", sp.expand),
-    ("cancel", sp.cancel),
-    ("together + cancel", lambda e: sp.cancel(sp.together(e))),
-    ("simplify", sp.simplify),
+    Rewriter("expand", sp.expand),
+    Rewriter("cancel", sp.cancel),
+    Rewriter("together + cancel", lambda e: sp.cancel(sp.together(e))),
+    Rewriter("simplify", sp.simplify),
 )
 
 
 @dataclass(frozen=True)
 class Reduction:
-    """The outcome of ``reduce_to_zero``: whether every entry reached 0, and how."""
+    """The outcome of ``reduce_to_zero``: whether every entry reached 0, how, and what it assumed nonzero."""
 
     zero: bool
     method: str
     residual: sp.Basic
+    conditions: tuple[sp.Basic, ...] = ()
 
 
 def entries(expr) -> list[sp.Basic]:
@@ -78,30 +109,33 @@ def reduce_to_zero(diff, rewriters: Sequence[Rewriter] = ()) -> Reduction:
     """Rewrite each entry of ``diff`` until it is literally 0, trying cheap rewriters first."""
     residual = []
     methods = []
+    conditions: list[sp.Basic] = []
     for entry in entries(diff):
         if is_literal_zero(entry):
             methods.append("identically")
             continue
-        for name, rewrite in (*rewriters, *DEFAULT_REWRITERS):
-            rewritten = rewrite(entry)
+        for rewriter in map(as_rewriter, (*rewriters, *DEFAULT_REWRITERS)):
+            rewritten = rewriter.rewrite(entry)
             if is_literal_zero(rewritten):
-                methods.append(name)
+                methods.append(rewriter.name)
+                if rewriter.assumes is not None:
+                    conditions.extend(c for c in rewriter.assumes(entry) if c not in conditions)
                 break
         else:
             residual.append(rewritten)
     if residual:
         return Reduction(False, "none", residual[0])
     used = sorted(set(methods), key=methods.index)
-    return Reduction(True, ", ".join(used), sp.S.Zero)
+    return Reduction(True, ", ".join(used), sp.S.Zero, tuple(conditions))
 
 
 def proves_nonnegative(expr, rewriters: Sequence[Rewriter] = ()) -> tuple[bool, str]:
     """True when sympy's assumption system deduces ``expr >= 0`` (for every entry)."""
     methods = []
     for entry in entries(expr):
-        for name, rewrite in (("as given", lambda e: e), *rewriters, *DEFAULT_REWRITERS):
-            if sp.sympify(rewrite(entry)).is_nonnegative is True:
-                methods.append(name)
+        for rewriter in map(as_rewriter, (("as given", lambda e: e), *rewriters, *DEFAULT_REWRITERS)):
+            if sp.sympify(rewriter.rewrite(entry)).is_nonnegative is True:
+                methods.append(rewriter.name)
                 break
         else:
             return False, "none"

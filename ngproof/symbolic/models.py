@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ngproof.symbolic import Rewriter
+
 
 def softmax(k: int, name: str = "u") -> tuple[list[sp.Symbol], list[sp.Expr]]:
     """Positive symbols ``u_1..u_k`` (``u_i = e^{z_i}``) and ``π_i = u_i / Σ_j u_j``."""
@@ -94,5 +96,20 @@ def limit_parts(expr: sp.Expr, t: sp.Symbol) -> tuple[list[sp.Expr], sp.Expr]:
     return [sp.expand(numerator.coeff_monomial(t**j)) for j in range(k + 1)], sp.factor(denominator.coeff_monomial(t**k))
 
 
-# A rational expression is 0 wherever it is defined when the numerator of its combined form is the zero polynomial.
-COMBINED_NUMERATOR = ("numerator of the combined fraction", lambda e: sp.expand(sp.numer(sp.together(e))))
+def denominators(expr: sp.Expr) -> list[sp.Expr]:
+    """The bases of the negative powers in ``expr``: their product is its combined denominator."""
+    return sorted({power.base for power in expr.atoms(sp.Pow) if power.exp.is_negative}, key=sp.default_sort_key)
+
+
+# A rational expression is 0 wherever it is defined when the numerator of its combined form is the zero polynomial;
+# this drops the denominator, so it assumes that no factor of the denominator is identically 0.
+COMBINED_NUMERATOR = Rewriter("numerator of the combined fraction", lambda e: sp.expand(sp.numer(sp.together(e))),
+                              assumes=denominators)
+
+
+def exponential_substitution(theta: sp.Symbol, u: sp.Symbol) -> Rewriter:
+    """Write ``e^θ`` as ``u > 0``: sigmoid and softmax quantities become rational in ``u``, where
+    ``cancel`` decides equality; the relation ``u = e^θ`` goes with it to the exact-point checks."""
+    def rewrite(e):
+        return sp.cancel(sp.expand_log(e, force=False).subs(sp.exp(-theta), 1 / u).subs(sp.exp(theta), u))
+    return Rewriter(f"rational in {u} = e^{theta}", rewrite, relations={u: sp.exp(theta)})

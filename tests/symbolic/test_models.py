@@ -75,6 +75,7 @@ def test_limit_parts_sees_through_a_common_factor():
 
 def test_combined_numerator_decides_rational_identities():
     x, y = sp.symbols("x y", positive=True)
-    name, rewrite = COMBINED_NUMERATOR
+    rewrite = COMBINED_NUMERATOR.rewrite
     assert rewrite(1 / x + 1 / y - (x + y) / (x * y)) == 0
     assert rewrite(1 / x - 1 / y) != 0
+    assert COMBINED_NUMERATOR.assumes(1 / x + 1 / (x + y)) == [x, x + y]  # what dropping the denominator assumes
