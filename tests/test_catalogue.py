@@ -122,6 +122,12 @@ def test_every_claim_has_a_title_statement_and_quote(catalogue):
     assert empty == []
 
 
+def test_every_claim_says_how_it_reads_the_lesson_and_every_erratum_states_the_lessons_best_case(catalogue):
+    assert [c.id for c in catalogue.claims if len(c.reading.strip()) < 20] == []
+    assert [c.id for c in catalogue.claims if c.is_erratum and len(c.defence.strip()) < 20] == []
+    assert [c.id for c in catalogue.claims if c.judgement == "wording" and len(c.wording.strip()) < 20] == []
+
+
 def test_the_lesson_parser_reads_the_headings_of_24_02(lesson):
     assert [heading.text for heading in lesson.headings] == list(LESSON_HEADINGS)
     assert not lesson.markdown and len(lesson.passages) == 241

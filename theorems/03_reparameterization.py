@@ -211,23 +211,47 @@ def _(c):
 
 
 @claim("reparam.fully-invariant",
-       title="Natural gradient descent is invariant to reparameterisation: under every smooth map the update is the "
-             "same change of distribution to first order, and the flow is the same curve",
+       title="The Summary: natural gradient descent is fully invariant, the update the same in probability space in any "
+             "coordinates",
+       statement=r"g\big(\theta - \eta\,\tilde\nabla_\theta\mathcal{L}\big) = g(\theta) - \eta\,\tilde\nabla_\phi\mathcal{L}"
+                 r"\ \text{for every smooth } g \text{ and step } \eta",
+       source=("Summary", "It is fully invariant to reparameterization — the update is the same in probability space "
+                          "regardless of coordinate system"),
+       expect="holds-if",
+       condition="for the natural-gradient flow and to first order in the step size η; a finite step is the same in "
+                 "every coordinate system only under affine reparameterisations",
+       depends_on=("reparam.ng-transform",), tags=("reparameterization", "natural-gradient", "erratum"),
+       reading="'The update' is the update rule the lesson boxes, θ_{t+1} = θ_t − η I⁻¹∇L, taken with the finite "
+               "step η it is used with (Worked Example 1 applies it at η = 1 and reports 'the same result regardless "
+               "of parameterization'): computed in any coordinates, it lands on the same distribution.",
+       defence="The Reparameterization Invariance section derives the invariance with differentials (dφ = J dθ), "
+               "and read that way it holds: the direction transforms as a displacement and the flow is the same "
+               "curve of distributions (reparam.invariant-to-first-order, for every smooth map). But the Summary "
+               "speaks of the update, and the lesson's own example takes it at η = 1: under the non-affine map "
+               "from probability to log-odds the two steps land on different distributions, the gap being of "
+               "order η². 'Fully' fails; 'to first order', or 'for affine maps', holds.")
+def _(c):
+    c.counterexample({}, sp.Integer(1), 1 / (1 + sp.exp(-2)),
+                     detail="Bernoulli, y = 1, from probability 1/2 (log-odds 0), η = 1: the natural step in the "
+                            "probability, p + η(1 − p), lands on p = 1; the natural step in the log-odds, θ + η/σ(θ), "
+                            "lands on θ = 2, that is p = σ(2) ≈ 0.881")
+
+
+@claim("reparam.invariant-to-first-order",
+       title="Corrected: under every smooth map the natural update is the same change of distribution to first order "
+             "in η, and the natural-gradient flow is the same curve",
        statement=r"\frac{d}{d\eta} g\big(\theta - \eta\,\tilde\nabla_\theta\mathcal{L}\big)\Big|_{\eta=0} "
                  r"= -J\,\tilde\nabla_\theta\mathcal{L} = -\tilde\nabla_\phi\mathcal{L}\ \text{for every smooth } g",
        source=("Summary", "It is fully invariant to reparameterization — the update is the same in probability space "
                           "regardless of coordinate system"),
+       corrects="reparam.fully-invariant",
        depends_on=("reparam.ng-transform", "reparam.first-order-invariance", "reparam.affine-invariance"),
-       tags=("reparameterization", "natural-gradient"),
-       reading="'Fully invariant' read as the section it summarises derives it (with differentials dθ, dφ): under "
-               "every smooth invertible reparameterisation the natural-gradient direction transforms as a "
-               "displacement, so the update is the same change of distribution to first order in the step, and the "
-               "natural-gradient flow is the same curve of distributions. Proved for any smooth map of two "
-               "parameters, with reparam.ng-transform for the direction.",
-       wording="A finite step θ − ηĨ is invariant only to first order in η: under a non-affine map the two images "
-               "differ at order η² (reparam.first-order-invariance, on the Bernoulli), and they agree exactly for "
-               "every η only under affine maps (reparam.affine-invariance), where Newton's step is invariant too. "
-               "Worked Example 1 reads the invariance as exact for η = 1 (see ex1.answer-ng-invariant).")
+       tags=("reparameterization", "natural-gradient", "correction"),
+       reading="What holds, in the differentials the invariance section uses: under every smooth invertible "
+               "reparameterisation the natural-gradient direction transforms as a displacement, so the update is "
+               "the same change of distribution to first order in the step, and the natural-gradient flow is the "
+               "same curve of distributions. Proved for any smooth map of two parameters, with reparam.ng-transform "
+               "for the direction; exact for every η under affine maps (reparam.affine-invariance).")
 def _(c):
     a, b, v1, v2 = sp.symbols("a b v1 v2", real=True)
     maps = (sp.Function("g1"), sp.Function("g2"))
@@ -250,11 +274,11 @@ def _(c):
        statement=r"\frac{d}{d\eta} g\big(\theta - \eta\,\tilde\nabla_\theta\mathcal{L}\big)\Big|_{\eta=0} "
                  r"= -\tilde\nabla_\phi\mathcal{L},\quad \dot\theta = -\tilde\nabla_\theta\mathcal{L} \Rightarrow "
                  r"\frac{d}{dt} g(\theta) = -\tilde\nabla_\phi\mathcal{L}",
-       source=("Summary", "It is fully invariant to reparameterization — the update is the same in probability space "
-                          "regardless of coordinate system"),
+       source=("Reparameterization Invariance", "The parameter update $d\\phi = J d\\theta$ corresponds to the same step in "
+                                                "distribution space regardless of parametrization"),
        depends_on=("reparam.ng-transform", "reparam.contravariant"),
        tags=("reparameterization", "natural-gradient"),
-       reading="The Summary's invariance on the lesson's own example (probability ↦ log-odds): the natural step in "
+       reading="The section's invariance, in differentials, on the lesson's own example (probability ↦ log-odds): the natural step in "
                "the probability, mapped to the log-odds, agrees with the natural step there to first order in η, "
                "differs at order η², and the two flows coincide exactly.")
 def _(c):
@@ -277,8 +301,8 @@ def _(c):
                  r"\phi - \eta\, I(\phi)^{-1}\nabla_\phi\mathcal{L}\ \text{for all } \eta",
        source=("Summary", "It is fully invariant to reparameterization — the update is the same in probability space "
                           "regardless of coordinate system"),
-       depends_on=("reparam.ng-transform",),
-       tags=("reparameterization", "natural-gradient", "kernel"),
+       corrects="reparam.fully-invariant", depends_on=("reparam.ng-transform",),
+       tags=("reparameterization", "natural-gradient", "kernel", "correction"),
        reading="The Summary's sentence for a finite step of any size η: it holds exactly when the reparameterisation "
                "is affine. Proved for abstract matrices; a kernel step is fuzzed against the image of the dense step.")
 def _(c):

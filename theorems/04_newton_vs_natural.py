@@ -134,9 +134,9 @@ def _(c):
        statement=r"\text{log-odds } \phi = \log\tfrac{p}{1-p}:\ -\tilde\nabla_\phi\mathcal{L} = "
                  r"J\,(-\tilde\nabla_p\mathcal{L}) = \frac1p\ \text{for every } p",
        source=(SECTION, "Fully reparam-invariant"),
-       depends_on=("reparam.fully-invariant", "newton.invariance-newton"),
+       depends_on=("reparam.invariant-to-first-order", "newton.invariance-newton"),
        tags=("newton", "natural-gradient", "reparameterization"),
-       reading="As the Summary's 'fully invariant' (reparam.fully-invariant): under every smooth reparameterisation, "
+       reading="As the invariance the lesson derives (reparam.invariant-to-first-order): under every smooth reparameterisation, "
                "not only affine ones, the natural-gradient direction transforms as a displacement, so the update is "
                "the same change of distribution to first order and the flow is the same curve. Proved on the map "
                "where Newton's direction fails (newton.invariance-newton): probability ↦ log-odds, y = 1.",
