@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ngproof import claim, close, uncheckable
 from ngproof.kernels import gaussian_output_fisher, natural_gradient
 from ngproof.strategies import invertible_jacobians, reals, spd_matrices, vectors
+from ngproof.symbolic import Rewriter
 from ngproof.symbolic.families import bernoulli_expectation, fisher
 from ngproof.symbolic.models import gaussian_expectation, general, softmax, spd
 
@@ -25,7 +26,8 @@ y = sp.Symbol("y", real=True)
 eta = sp.Symbol("eta", real=True)
 logit = sp.log(p / (1 - p))
 jacobian_1d = sp.diff(logit, p)  # J = dφ/dp
-from_logit = [("e^φ = p/(1−p)", lambda e: sp.cancel(e.subs(sp.exp(-phi), (1 - p) / p).subs(sp.exp(phi), p / (1 - p))))]
+from_logit = [Rewriter("e^φ = p/(1−p)", lambda e: sp.cancel(e.subs(sp.exp(-phi), (1 - p) / p).subs(sp.exp(phi), p / (1 - p))),
+                       relations={phi: logit})]  # φ is the log-odds of p wherever this rewriting is used
 nll_p = -y * sp.log(p) - (1 - y) * sp.log(1 - p)
 fisher_p = fisher(x * sp.log(p) + (1 - x) * sp.log(1 - p), [p], bernoulli_expectation(x, p))[0, 0]
 natural_p = sp.cancel(sp.diff(nll_p, p) / fisher_p)  # the natural gradient in the probability: p − y

@@ -128,3 +128,15 @@ def test_the_lesson_named_in_lesson_toml_heads_the_page(tmp_path):
         "def _(c):\n    c.observe(True, detail='1 == 1')\n", encoding="utf-8")
     page = html.render(verify([tmp_path]), figures=False)
     assert "<h1>99-01 A &lt;tiny&gt; lesson: every claim checked</h1>" in page
+
+
+def test_what_a_claim_printed_is_shown_escaped_and_folded():
+    from ngproof.claims import Claim, Source
+    from ngproof.evidence import Evidence
+    from ngproof.runner import ClaimResult
+    from ngproof.verification import Run
+
+    claim = Claim("p.printed", "prints", "x", Source("S", "q"), body=lambda c: None)
+    result = ClaimResult(claim, "verified", 0.1, [Evidence("numeric", "verified", "ok")], output="<b>loud</b>\n")
+    page = html.render(Run([result], [], 0, "ci", 0.1, "now"), figures=False)
+    assert "<details class=\"output\"><summary>what the claim printed</summary><pre>&lt;b&gt;loud&lt;/b&gt;" in page
