@@ -162,6 +162,7 @@ def render(run: Run, *, figures: bool = True) -> str:
         lesson_titles=titles,
         views=views,
         graph=graph.render(run.results, run.fully_proved()),
+        graph_script=Markup((TEMPLATES / "graph.js").read_text(encoding="utf-8")),
         colours=graph.STATUS_COLOURS,
         figures=figure_module.draw_all(run.figures, None if figures else "figures were not requested"),
         uncheckable=[(u, rich_text(u.source.quote)) for u in run.uncheckable],

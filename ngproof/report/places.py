@@ -42,10 +42,18 @@ def line_of_quote(path: Path, section: str, quote: str) -> int | None:
     except (OSError, MaterialError):
         return None
     line = material.line_of(quote, section)
-    if line is None:
-        heading = next((h for h in material.headings if h.text == section), None)
-        line = heading.line if heading is not None else None
-    return line
+    return line if line is not None else section_line(path, section)
+
+
+def section_line(path: Path, section: str) -> int | None:
+    """The 1-based line of the heading ``section`` in the lesson file ``path``, or None."""
+    from ngproof.material import MaterialError
+
+    try:
+        material = _material(path, path.stat().st_mtime)
+    except (OSError, MaterialError):
+        return None
+    return next((h.line for h in material.headings if h.text == section), None)
 
 
 def _shown(path: Path, base: Path) -> str:
