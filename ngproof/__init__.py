@@ -5,7 +5,7 @@ body, the checks object it receives; ``close`` builds numeric comparisons and
 ``ngproof.strategies`` draws inputs; ``figure`` declares a figure of the report.  Importing ngproof loads neither sympy
 nor hypothesis, so ``ngproof.kernels`` stays light.
 """
-from ngproof.claims import Claim, claim, figure, uncheckable
+from ngproof.vocabulary.claims import Claim, claim, figure, uncheckable
 
 __version__ = "0.1.0"
 __all__ = ["Claim", "claim", "close", "figure", "uncheckable", "__version__"]

@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.keyword is not None:
                 if not args.keyword.strip():
                     raise UsageError("-k: empty expression (omit -k to run every claim)")
-                from ngproof.selection import matcher
+                from ngproof.engine.selection import matcher
                 matcher(args.keyword)
     except UsageError as exc:
         print(f"ngproof: error: {exc}", file=sys.stderr)

@@ -5,12 +5,12 @@ import json
 import os
 import sys
 
-from ngproof.atomic import write_atomic
+from ngproof.engine.atomic import write_atomic
 
 
 def _catalogue(args) -> list:
     """The paths given, else the course catalogue around the working directory (the packaged one outside a course)."""
-    from ngproof.discovery import course_catalogue
+    from ngproof.engine.discovery import course_catalogue
 
     return [*args.paths] or [course_catalogue()]
 
@@ -21,10 +21,10 @@ def verify(args) -> int:
             os.environ.setdefault(variable, "1")
     if args.html:  # proof steps also as sympy's presentation MathML, made in the workers
         os.environ["NGPROOF_MATHML"] = "1"
+    from ngproof.engine.verification import verify as run_verification
     from ngproof.report import json_report, text
-    from ngproof.verification import verify as run_verification
 
-    from ngproof.executors import DaskExecutor, ExecutorError, LocalExecutor
+    from ngproof.engine.executors import DaskExecutor, ExecutorError, LocalExecutor
     try:
         executor = (DaskExecutor(args.scheduler, workers=args.jobs, workers_timeout=args.workers_timeout)
                     if args.executor == "dask" or args.scheduler
@@ -37,10 +37,10 @@ def verify(args) -> int:
     executor.prepare(paths, args.seed, args.profile)
     result_cache = None
     if not args.no_cache:
-        from ngproof.cache import ResultCache
+        from ngproof.engine.cache import ResultCache
         result_cache = ResultCache(args.cache_dir)
-    from ngproof.lessons import LessonError
-    from ngproof.progress import Progress
+    from ngproof.course.lessons import LessonError
+    from ngproof.engine.progress import Progress
     progress = None if args.quiet else Progress(sys.stderr)
     try:
         run = run_verification(paths, keyword=args.keyword, jobs=args.jobs, timeout=args.timeout,
@@ -73,7 +73,7 @@ def verify(args) -> int:
 
 
 def list(args) -> int:  # noqa: A001 - the verb's name
-    from ngproof.discovery import discover
+    from ngproof.engine.discovery import discover
 
     catalogue = discover(_catalogue(args))
     if args.json:
@@ -90,9 +90,9 @@ def list(args) -> int:  # noqa: A001 - the verb's name
 
 def show(args) -> int:
     """The claim as a student reads it, with its result from the cache (or from running it now)."""
-    from ngproof.discovery import discover
+    from ngproof.engine.discovery import discover
+    from ngproof.engine.verification import result_of
     from ngproof.report.show import render
-    from ngproof.verification import result_of
 
     paths = _catalogue(args)
     catalogue = discover(paths)
@@ -105,7 +105,7 @@ def show(args) -> int:
         return 2
     cache = None
     if not args.no_cache:
-        from ngproof.cache import ResultCache
+        from ngproof.engine.cache import ResultCache
         cache = ResultCache(args.cache_dir)
     corrections = [c for c in catalogue.claims if c.corrects == claim.id]
     results = result_of(catalogue, [claim, *corrections], paths=paths, cache=cache, seed=args.seed,
@@ -115,14 +115,14 @@ def show(args) -> int:
 
 
 def coverage(args) -> int:
-    from ngproof.coverage import main as run_coverage
+    from ngproof.course.coverage import main as run_coverage
 
     args.paths = _catalogue(args)
     return run_coverage(args)
 
 
 def cache(args) -> int:
-    from ngproof.cache import ResultCache
+    from ngproof.engine.cache import ResultCache
 
     result_cache = ResultCache(args.cache_dir)
     if args.action == "clear":
@@ -145,7 +145,7 @@ def cache(args) -> int:
 
 
 def init(args) -> int:
-    from ngproof.scaffold import ScaffoldError, scaffold
+    from ngproof.course.scaffold import ScaffoldError, scaffold
 
     try:
         written = scaffold(args.path, args.material, lesson_id=args.lesson_id, title=args.title, install=args.install)

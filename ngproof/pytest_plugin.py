@@ -9,7 +9,7 @@ on the command line.  An item passes when the claim's outcome is the one its
 author declared (an erratum must be refuted); a failure shows the counterexample.
 
 Claims run as under ``verify``: each in a claim server process
-(:class:`ngproof.claim_server.ClaimServer`, one per pytest process, forked from
+(:class:`ngproof.engine.claim_server.ClaimServer`, one per pytest process, forked from
 it so nothing is imported twice) under the same per-claim limit, the claim's
 own ``timeout=`` capped by ``--ngproof-timeout`` (default 600 s, ``verify``'s
 default).  A claim that overruns is killed with its server and reported as a
@@ -95,7 +95,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     group = PackagedCatalogue.from_parent(session, name="ngproof", nodeid="ngproof")
     added = []
     if not any(isinstance(item, ClaimItem) for item in items):
-        from ngproof.discovery import default_catalogue
+        from ngproof.engine.discovery import default_catalogue
 
         added.extend(group.collect())
         config.stash[_PATHS_KEY].append(default_catalogue())
@@ -107,7 +107,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 def _limit(config: pytest.Config, claim) -> float:
     """The claim's own limit, capped by --ngproof-timeout (as verify's --timeout caps it)."""
-    from ngproof.runner import DEFAULT_TIMEOUT
+    from ngproof.engine.runner import DEFAULT_TIMEOUT
 
     cap = config.getoption("ngproof_timeout") or DEFAULT_TIMEOUT
     return min(claim.timeout or cap, cap)
@@ -115,11 +115,11 @@ def _limit(config: pytest.Config, claim) -> float:
 
 def _server(config: pytest.Config):
     """This pytest process's claim server, started (forked from here) if none is alive."""
-    from ngproof.claim_server import ClaimServer, fingerprint
+    from ngproof.engine.claim_server import ClaimServer, fingerprint
 
     servers = config.stash[_SERVER_KEY]
     if not servers or not servers[0].alive():
-        import ngproof.checks  # noqa: F401 - loaded here once, so every server forked from here starts warm
+        import ngproof.vocabulary.checks  # noqa: F401 - loaded here once, so every server forked from here starts warm
 
         if servers:
             servers.pop().kill()
@@ -130,7 +130,7 @@ def _server(config: pytest.Config):
 
 
 def _claim_items(parent: pytest.Collector, declared: list):
-    from ngproof.claims import Claim
+    from ngproof.vocabulary.claims import Claim
 
     for claim in declared:
         if isinstance(claim, Claim):
@@ -142,7 +142,7 @@ class TheoremModule(pytest.File):
     """A theorem module given on the command line (or in a ``theorems`` directory)."""
 
     def collect(self):
-        from ngproof.discovery import load_module
+        from ngproof.engine.discovery import load_module
 
         self.config.stash[_PATHS_KEY].append(self.path)
         yield from _claim_items(self, load_module(self.path))
@@ -152,7 +152,7 @@ class PackagedCatalogue(pytest.Collector):
     """The catalogue shipped with ngproof, under stable node ids ``ngproof::<id>``."""
 
     def collect(self):
-        from ngproof.discovery import discover
+        from ngproof.engine.discovery import discover
 
         return list(_claim_items(self, discover(None).claims))
 
@@ -172,8 +172,8 @@ class ClaimItem(pytest.Item):
         self.user_properties.append(("section", claim.source.section))
 
     def runtest(self) -> None:
+        from ngproof.engine.runner import ClaimResult
         from ngproof.report.junit import explain
-        from ngproof.runner import ClaimResult
 
         status, seconds, evidence, output = _server(self.config).ask(self.claim.id, _limit(self.config, self.claim))
         result = ClaimResult(self.claim, status, seconds, evidence, output=output)
@@ -196,7 +196,7 @@ class CatalogueItem(pytest.Item):
     """Fails when the catalogue is not whole (see the module docstring)."""
 
     def runtest(self) -> None:
-        from ngproof.discovery import discover
+        from ngproof.engine.discovery import discover
 
         paths = self.config.stash[_PATHS_KEY]
         collected = self.config.stash[_CLAIMS_KEY]

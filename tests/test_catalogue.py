@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from ngproof.claims import Claim, Source
-from ngproof.discovery import default_catalogue, discover
-from ngproof.lessons import find_lessons
-from ngproof.material import read
+from ngproof.course.lessons import find_lessons
+from ngproof.course.material import read
+from ngproof.engine.discovery import default_catalogue, discover
+from ngproof.vocabulary.claims import Claim, Source
 
 # The section headings of lesson 24-02, in order, as the lesson parser must read them from the
 # packaged lesson text (plain text, one paragraph per line): what a claim's source may cite.

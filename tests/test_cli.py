@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from ngproof.discovery import default_catalogue, discover
+from ngproof.engine.discovery import default_catalogue, discover
 
 # One catalogue with every way a claim can end, run once: each test below reads its part.
 MIXED = {

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from ngproof.evidence import judge_outcome
+from ngproof.engine.verification import verify
 from ngproof.report.json_report import render
-from ngproof.verification import verify
+from ngproof.vocabulary.evidence import judge_outcome
 
 STATUSES = {"proved", "verified", "refuted", "inconclusive", "error", "timeout"}
 KINDS = {"symbolic", "numeric", "example", "counterexample"}

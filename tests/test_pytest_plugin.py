@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-import ngproof.checks  # noqa: F401 - numpy, sympy and hypothesis loaded once, outside pytester's module snapshots
+import ngproof.vocabulary.checks  # noqa: F401 - numpy, sympy and hypothesis loaded once, outside pytester's module snapshots
 
 pytest_plugins = ["pytester"]
 

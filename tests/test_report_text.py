@@ -1,10 +1,10 @@
 """The console report: summary and what needs attention first; errata compact, in full with -v."""
-from ngproof.claims import Claim, Source
-from ngproof.discovery import LoadError
-from ngproof.evidence import Evidence
+from ngproof.engine.discovery import LoadError
+from ngproof.engine.runner import ClaimResult
+from ngproof.engine.verification import Run
 from ngproof.report.text import claim_line, render
-from ngproof.runner import ClaimResult
-from ngproof.verification import Run
+from ngproof.vocabulary.claims import Claim, Source
+from ngproof.vocabulary.evidence import Evidence
 
 
 def result(claim_id, status, section="S", expect="holds", corrects=None, condition=None, evidence=(), **declared):

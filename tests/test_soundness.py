@@ -11,11 +11,11 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from ngproof import close
-from ngproof.checks import Checks
-from ngproof.evidence import contradiction, judge_status
+from ngproof.strategies import probability_vectors, vectors
 from ngproof.symbolic import Rewriter
 from ngproof.symbolic.models import COMBINED_NUMERATOR, softmax
-from ngproof.strategies import probability_vectors, vectors
+from ngproof.vocabulary.checks import Checks
+from ngproof.vocabulary.evidence import contradiction, judge_status
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ngproof.engine.verification import Run
 from ngproof.report.findings import findings
-from ngproof.verification import Run
 
 
 def _data(text: str) -> str:

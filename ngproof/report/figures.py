@@ -15,7 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ngproof.claims import Figure
+from ngproof.vocabulary.claims import Figure
 
 _THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
 
@@ -34,7 +34,7 @@ class Drawn:
 def _draw(connection, path: str, figure_id: str) -> None:
     """In the child: load the theorem module that declares the figure, draw it, send back ``(svg, caption)``."""
     try:
-        from ngproof.discovery import load_module
+        from ngproof.engine.discovery import load_module
 
         declared = next(f for f in load_module(Path(path)) if isinstance(f, Figure) and f.id == figure_id)
         drawn = declared.draw()

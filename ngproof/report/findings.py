@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ngproof.engine.runner import ClaimResult
+from ngproof.engine.verification import Run
 from ngproof.report.places import Place, place
-from ngproof.runner import ClaimResult
-from ngproof.verification import Run
 
 LEVELS = ("error", "warning", "notice")
 RULES = {"error": "unexpected-outcome", "warning": "erratum", "notice": "wording"}

@@ -20,11 +20,11 @@ from html import escape
 
 from markupsafe import Markup
 
-from ngproof.lessons import lesson_of
+from ngproof.course.lessons import lesson_of
+from ngproof.engine.runner import ClaimResult
 from ngproof.report import dot, sugiyama
 from ngproof.report.layering import GraphInput, Layout
 from ngproof.report.places import section_line
-from ngproof.runner import ClaimResult
 
 STATUS_COLOURS = {"proved": "#1a7f37", "verified": "#0969da", "refuted": "#cf222e", "inconclusive": "#9a6700",
                   "error": "#8250df", "timeout": "#6e7781"}

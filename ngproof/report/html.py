@@ -21,13 +21,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from ngproof.evidence import STATUSES, Evidence
-from ngproof.lessons import Lesson, lesson_of
+from ngproof.course.lessons import Lesson, lesson_of
+from ngproof.engine.runner import ClaimResult
+from ngproof.engine.verification import Run
 from ngproof.report import figures as figure_module
 from ngproof.report import graph
 from ngproof.report.mathml import from_presentation, rich_text, to_mathml
-from ngproof.runner import ClaimResult
-from ngproof.verification import Run
+from ngproof.vocabulary.evidence import STATUSES, Evidence
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import math
 
-from ngproof.lessons import lesson_id, lesson_of
-from ngproof.runner import ClaimResult
-from ngproof.verification import Run, environment
+from ngproof.course.lessons import lesson_id, lesson_of
+from ngproof.engine.runner import ClaimResult
+from ngproof.engine.verification import Run, environment
 
 SCHEMA_VERSION = 1
 

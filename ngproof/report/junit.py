@@ -14,8 +14,8 @@ import json
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
-from ngproof.runner import ClaimResult
-from ngproof.verification import Run
+from ngproof.engine.runner import ClaimResult
+from ngproof.engine.verification import Run
 
 _MESSAGE_LIMIT = 2000
 

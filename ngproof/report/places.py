@@ -5,7 +5,7 @@ the passage holding the quote, found as ``coverage`` finds it (whitespace and La
 spacing ignored, the claim's own section preferred), else the line of the section's
 heading.  A claim outside any lesson, or whose lesson names no material, is placed
 at its body in the theorem module.  Lines come from the lesson parser
-(:mod:`ngproof.material`), the one ``init`` and ``coverage`` use.
+(:mod:`ngproof.course.material`), the one ``init`` and ``coverage`` use.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ngproof.claims import Claim
-from ngproof.lessons import lesson_of
+from ngproof.course.lessons import lesson_of
+from ngproof.vocabulary.claims import Claim
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,14 @@ class Place:
 
 @functools.lru_cache(maxsize=16)
 def _material(path: Path, stamp: float):
-    from ngproof.material import read
+    from ngproof.course.material import read
 
     return read(path)
 
 
 def line_of_quote(path: Path, section: str, quote: str) -> int | None:
     """The 1-based line of ``quote`` (under ``section`` if it can) in the lesson file ``path``, or None."""
-    from ngproof.material import MaterialError
+    from ngproof.course.material import MaterialError
 
     try:
         material = _material(path, path.stat().st_mtime)
@@ -47,7 +47,7 @@ def line_of_quote(path: Path, section: str, quote: str) -> int | None:
 
 def section_line(path: Path, section: str) -> int | None:
     """The 1-based line of the heading ``section`` in the lesson file ``path``, or None."""
-    from ngproof.material import MaterialError
+    from ngproof.course.material import MaterialError
 
     try:
         material = _material(path, path.stat().st_mtime)

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 import ngproof
+from ngproof.engine.verification import Run
 from ngproof.report.findings import RULES, findings
-from ngproof.verification import Run
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "notice": "note"}

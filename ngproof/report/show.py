@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import textwrap
 
-from ngproof.lessons import lesson_of
-from ngproof.runner import ClaimResult
+from ngproof.course.lessons import lesson_of
+from ngproof.engine.runner import ClaimResult
 
 _MARKS = {"proved": "✔", "verified": "✓", "refuted": "✗", "inconclusive": "?", "error": "E", "timeout": "T"}
 _WIDTH = 100
@@ -31,7 +31,7 @@ def where_in_lesson(result: ClaimResult) -> str:
         return place
     text = f"lesson {lesson.id} ({lesson.title}), {place}"
     if lesson.material is not None and lesson.material.is_file():
-        from ngproof.material import MaterialError, read
+        from ngproof.course.material import MaterialError, read
         try:
             line = read(lesson.material).line_of(claim.source.quote, claim.source.section)
         except MaterialError:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import textwrap
 
-from ngproof.lessons import lesson_id
-from ngproof.runner import ClaimResult
-from ngproof.verification import Run
+from ngproof.course.lessons import lesson_id
+from ngproof.engine.runner import ClaimResult
+from ngproof.engine.verification import Run
 
 MARKS = {"proved": "✔", "verified": "✓", "refuted": "✗", "inconclusive": "?", "error": "E", "timeout": "T"}
 WIDTH = 110          # wrap prose fields of the detail at this many columns

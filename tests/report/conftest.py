@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from ngproof.claims import Claim, Source, Uncheckable
-from ngproof.discovery import LoadError
-from ngproof.evidence import Evidence
-from ngproof.runner import ClaimResult
-from ngproof.verification import Run
+from ngproof.engine.discovery import LoadError
+from ngproof.engine.runner import ClaimResult
+from ngproof.engine.verification import Run
+from ngproof.vocabulary.claims import Claim, Source, Uncheckable
+from ngproof.vocabulary.evidence import Evidence
 
 SECTION = "Bernoulli Log-Likelihood with Cross-Entropy Loss"
 HOSTILE = "<script>alert(1)</script>"

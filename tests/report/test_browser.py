@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ngproof.engine.verification import verify
 from ngproof.report import html
-from ngproof.verification import verify
 
 sys.path.insert(0, str(Path(__file__).parent))
 from png_pixels import read_png  # noqa: E402 - the test helpers beside this file

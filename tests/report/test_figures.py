@@ -4,9 +4,9 @@ import multiprocessing
 
 import pytest
 
-from ngproof.discovery import default_catalogue, discover, load_module
+from ngproof.engine.discovery import default_catalogue, discover, load_module
+from ngproof.engine.verification import verify
 from ngproof.report import figures, html
-from ngproof.verification import verify
 
 FIGURES = '''
 from ngproof import figure

@@ -9,10 +9,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from ngproof.engine.verification import verify
 from ngproof.report import annotations, sarif
 from ngproof.report.findings import findings
 from ngproof.report.places import line_of_quote
-from ngproof.verification import verify
 
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"  # see tests/data/NOTICE.md
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ngproof.discovery import discover
+from ngproof.engine.discovery import discover
+from ngproof.engine.runner import ClaimResult
+from ngproof.engine.verification import Run
 from ngproof.report import html
-from ngproof.runner import ClaimResult
-from ngproof.verification import Run
 
 sys.path.insert(0, str(Path(__file__).parent))
 from devtools import Browser  # noqa: E402 - test helpers beside this file

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from ngproof.engine.verification import Run
 from ngproof.report import graph
 from ngproof.report.svg import Plot, Series, log_ticks, nice_ticks, render
-from ngproof.verification import Run
 
 sys.path.insert(0, str(Path(__file__).parent))
 from tools import need  # noqa: E402 - the test helper beside this file
@@ -59,7 +59,7 @@ def test_errata_wording_notes_and_fully_proved_claims_look_different(run: Run):
 
 
 def test_sections_follow_the_lesson_not_the_run(tmp_path):
-    from ngproof.verification import verify
+    from ngproof.engine.verification import verify
     (tmp_path / "lesson.toml").write_text('id = "t"\ntitle = "T"\nmaterial = "lesson.md"\n', encoding="utf-8")
     (tmp_path / "lesson.md").write_text("# First\n\nOne is one.\n\n# Second\n\nTwo is two.\n", encoding="utf-8")
     (tmp_path / "theorems.py").write_text(

@@ -3,9 +3,9 @@ import re
 
 import pytest
 
+from ngproof.engine.verification import Run
 from ngproof.report import html
 from ngproof.report.mathml import rich_text as escape   # how the page writes declared prose
-from ngproof.verification import Run
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_results_reused_from_the_cache_say_so(run: Run):
 
 
 def test_the_lesson_named_in_lesson_toml_heads_the_page(tmp_path):
-    from ngproof.verification import verify
+    from ngproof.engine.verification import verify
 
     (tmp_path / "lesson.toml").write_text('id = "99-01"\ntitle = "A <tiny> lesson"\n', encoding="utf-8")
     (tmp_path / "01_one.py").write_text(
@@ -132,10 +132,10 @@ def test_the_lesson_named_in_lesson_toml_heads_the_page(tmp_path):
 
 
 def test_what_a_claim_printed_is_shown_escaped_and_folded():
-    from ngproof.claims import Claim, Source
-    from ngproof.evidence import Evidence
-    from ngproof.runner import ClaimResult
-    from ngproof.verification import Run
+    from ngproof.engine.runner import ClaimResult
+    from ngproof.engine.verification import Run
+    from ngproof.vocabulary.claims import Claim, Source
+    from ngproof.vocabulary.evidence import Evidence
 
     claim = Claim("p.printed", "prints", "x", Source("S", "q"), body=lambda c: None)
     result = ClaimResult(claim, "verified", 0.1, [Evidence("numeric", "verified", "ok")], output="<b>loud</b>\n")

@@ -7,8 +7,8 @@ from pathlib import Path
 import html5lib
 import pytest
 
+from ngproof.engine.verification import Run
 from ngproof.report import html
-from ngproof.verification import Run
 
 sys.path.insert(0, str(Path(__file__).parent))
 from tools import need  # noqa: E402 - the test helper beside this file

@@ -1,8 +1,8 @@
 """The JUnit XML report parses, counts right, and says why a claim failed."""
 import xml.etree.ElementTree as ET
 
+from ngproof.engine.verification import Run
 from ngproof.report import junit
-from ngproof.verification import Run
 
 
 def _cases(root: ET.Element) -> dict[str, ET.Element]:
