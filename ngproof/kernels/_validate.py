@@ -52,6 +52,16 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} contains NaN or Inf (first at index {index}: {arr[index]})")
 
 
+def check_output(arr: np.ndarray, names: str, what: str = "the result") -> np.ndarray:
+    """Raise ValueError when a computed ``arr`` overflowed (NaN or Inf from finite input).
+
+    ``names`` says which arguments are to blame, e.g. ``"a or g"``.
+    """
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{what} overflowed (Inf/NaN from finite input): {names} too large or too small; rescale them")
+    return arr
+
+
 def result_dtype(*arrays: np.ndarray) -> np.dtype:
     """float32 when every array is float32, float64 otherwise."""
     if all(a.dtype == np.float32 for a in arrays):
