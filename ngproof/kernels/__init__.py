@@ -39,12 +39,29 @@ from .fisher import (
     softmax_fisher,
 )
 from .kfac import damped_inverse, ema, kfac_factors, kfac_precondition, kfac_solve, kfac_step, kronecker_dense
+from .kfac_eigen import KroneckerEigen, eigenbasis_solve, kfac_solve_exact, kronecker_eigen
+from .kfac_mlp import ekfac
 from .mlp import MLP
+from .operators import (
+    EKFACOperator,
+    EmpiricalFisherOperator,
+    FisherOperator,
+    GGNOperator,
+    KFACInverseOperator,
+    KFACOperator,
+)
 from .natural_gradient import diagonal_natural_gradient, natural_gradient
 from .training import synthetic_data, train
 from .trust_region import kl_line_search, trust_region_step
 
 __all__ = [
+    "EKFACOperator",
+    "EmpiricalFisherOperator",
+    "FisherOperator",
+    "GGNOperator",
+    "KFACInverseOperator",
+    "KFACOperator",
+    "KroneckerEigen",
     "LevenbergMarquardt",
     "MLP",
     "bernoulli_fisher",
@@ -56,6 +73,8 @@ __all__ = [
     "cg_natural_gradient",
     "damped_inverse",
     "diagonal_natural_gradient",
+    "eigenbasis_solve",
+    "ekfac",
     "ema",
     "empirical_fisher",
     "gaussian_fisher_diagonal",
@@ -64,8 +83,10 @@ __all__ = [
     "kfac_factors",
     "kfac_precondition",
     "kfac_solve",
+    "kfac_solve_exact",
     "kfac_step",
     "kl_line_search",
+    "kronecker_eigen",
     "kronecker_dense",
     "lm_damping",
     "monte_carlo_fisher",

@@ -46,6 +46,7 @@ from ._validate import (
     result_dtype,
 )
 from .damping import _shifted, pi_damped
+from .kfac_eigen import kfac_solve_exact
 
 
 def _augment(a: np.ndarray, bias: bool) -> np.ndarray:
@@ -168,10 +169,18 @@ def kfac_precondition(grad_W, A_inv, G_inv) -> np.ndarray:
     return check_output(gemm(1.0, left, G_inv.T).T, "grad_W, A_inv or G_inv", "G_inv grad_W A_inv")
 
 
-def kfac_solve(A, G, grad_W, damping: float) -> np.ndarray:
-    """π-damped K-FAC preconditioning from given factors:
-    ``(G + (√λ/π)I)⁻¹ V (A + π√λ I)⁻¹`` by two Cholesky factorisations and
-    triangular solves (no explicit inverse, no Kronecker product)."""
+def kfac_solve(A, G, grad_W, damping: float, method: str = "pi") -> np.ndarray:
+    """Damped K-FAC preconditioning of ``V = grad_W`` (n_out, m) from given factors.
+
+    ``method="pi"``: ``(G + (√λ/π)I)⁻¹ V (A + π√λ I)⁻¹`` by two Cholesky
+    factorisations and triangular solves (no explicit inverse, no Kronecker
+    product); ``"exact"``: ``(A ⊗ G + λI)⁻¹ vec V`` through the factors'
+    eigendecompositions (:mod:`ngproof.kernels.kfac_eigen`).
+    """
+    if method == "exact":
+        return kfac_solve_exact(A, G, grad_W, damping)
+    if method != "pi":
+        raise ValueError(f"method must be 'pi' or 'exact', got {method!r}")
     grad_W, A, G = _layer_arrays(grad_W, A, G, "A", "G")
     damping = check_damping(damping)
     A_d, G_d, _ = pi_damped(A, G, damping)
