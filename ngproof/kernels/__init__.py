@@ -45,6 +45,7 @@ from .fisher import (
 from .kfac import damped_inverse, ema, kfac_factors, kfac_precondition, kfac_solve, kfac_step, kronecker_dense
 from .kfac_eigen import KroneckerEigen, eigenbasis_solve, kfac_solve_exact, kronecker_eigen
 from .kfac_mlp import ekfac
+from .kfac_optimizer import KFACOptimizer
 from .mlp import MLP
 from .operators import (
     EKFACOperator,
@@ -66,6 +67,7 @@ __all__ = [
     "GGNOperator",
     "KFACInverseOperator",
     "KFACOperator",
+    "KFACOptimizer",
     "KroneckerEigen",
     "LevenbergMarquardt",
     "MLP",

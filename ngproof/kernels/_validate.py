@@ -89,6 +89,13 @@ def check_scalar(value, name: str, *, positive: bool = False, nonnegative: bool 
     return out
 
 
+def check_positive_int(value, name: str) -> int:
+    """``value`` as an int >= 1 (bools and floats refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 def check_damping(damping, name: str = "damping", *, positive: bool = False) -> float:
     """Damping is a finite float >= 0 (or > 0 when ``positive``)."""
     return check_scalar(damping, name, positive=positive, nonnegative=True)

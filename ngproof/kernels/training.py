@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from ._validate import check_damping, check_scalar
+from ._validate import check_damping, check_positive_int, check_scalar
 from .damping import LevenbergMarquardt
 from .kfac import ema, kfac_solve
 from .mlp import MLP, _softmax
@@ -29,15 +29,9 @@ from .natural_gradient import natural_gradient
 METHODS = ("sgd", "natural", "kfac")
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def synthetic_data(n: int = 2048, seed: int = 0):
     """Inputs N(0, 1) of width 100 and labels from a random teacher MLP."""
-    n = _positive_int(n, "n")
+    n = check_positive_int(n, "n")
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, 100))
     teacher = MLP([100, 50, 10], activation="relu")
@@ -92,9 +86,9 @@ def train(method: str, steps: int = 50, lr: float | None = None, damping: float 
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    n = _positive_int(n, "n")
-    steps = _positive_int(steps, "steps")
-    batch_size = _positive_int(batch_size, "batch_size")
+    n = check_positive_int(n, "n")
+    steps = check_positive_int(steps, "steps")
+    batch_size = check_positive_int(batch_size, "batch_size")
     if batch_size > n:
         raise ValueError(f"batch_size must be <= n = {n}, got {batch_size}")
     if lr is not None:

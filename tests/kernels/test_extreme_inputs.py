@@ -100,6 +100,7 @@ RAISES = {
     "ConvNet X shape": (lambda: K.ConvNet((1, 3, 3), [(2, 2)], [2]).forward(np.zeros(28), np.ones((1, 1, 3, 4))), "X"),
     "ConvNet huge": (lambda: K.ConvNet((1, 2, 2), [(1, 2)], [2], "linear").forward(np.full(9, 1e200),
                                                                                np.full((1, 1, 2, 2), 1e200)), "overflow"),
+    "KFACOptimizer damping": (lambda: K.KFACOptimizer(MLP, damping=-1.0), "damping"),
     "synthetic_data n": (lambda: K.synthetic_data(0), "n"),
     "train lr": (lambda: K.train("sgd", steps=1, lr=-1.0), "lr"),
     "train batch_size": (lambda: K.train("sgd", steps=1, batch_size=0), "batch_size"),
