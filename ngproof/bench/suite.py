@@ -249,7 +249,15 @@ def main(argv=None) -> int:
     parser.add_argument("--steps", type=int, default=20, help="training steps per method")
     parser.add_argument("--train-seconds", type=float, default=8.0,
                         help="stop each training run after this many seconds of updates")
+    parser.add_argument("--peers", action="store_true",
+                        help="compare with curvlinops (PyTorch) and kfac-jax (JAX); needs ngproof[peers]")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="with --peers: limit every library to this many threads")
     args = parser.parse_args(argv)
+    if args.peers:
+        from .peers import main as peers_main
+
+        return peers_main(quick=args.quick, threads=args.threads)
     print(f"numpy {np.__version__}, limits: {BANDWIDTH / 1e9:.0f} GB/s, {PEAK_FLOPS / 1e9:.0f} GFLOP/s; "
           f"medians of repeats, measured side by side; {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} (ratios are meaningful only near 0)")
