@@ -18,14 +18,22 @@ Conventions, so that the three libraries compute the same numbers:
   row/column; curvlinops ``separate_weight_and_bias=False``), ``A = (1/N) Σ ã ãᵀ``,
   ``G = (1/N) Σ g gᵀ`` for per-example output gradients g; "exact" is the
   expectation over the model's labels (curvlinops ``FisherType.TYPE2``, kfac-jax
-  ``fisher_exact``), "empirical" uses the data labels (``FisherType.EMPIRICAL``,
-  ``ggn_curvature_prop`` is not used);
+  ``fisher_exact``), "empirical" uses the data labels (``FisherType.EMPIRICAL``;
+  kfac-jax's ``fisher_empirical`` back-propagates the mean-reduced loss, so its
+  G is ours divided by the batch size N: it is multiplied by N before comparing);
 * damped inverse: exact damping ``(Ã⊗G + λI)⁻¹ g`` (curvlinops
   ``use_exact_damping=True``, kfac-jax ``exact_power=True``) and π-damping
   (curvlinops ``use_heuristic_damping=True``; ours :func:`kfac_solve`);
 * Fisher–vector product: ``(1/N) Σ J_nᵀ Λ_n J_n v``: ours :class:`FisherOperator`,
   curvlinops ``GGNLinearOperator``, and plain jit-compiled JAX (``jvp`` then
-  ``vjp``; kfac-jax has no public GGN-vector product).
+  ``vjp``; kfac-jax has no public GGN-vector product);
+* optimizer: five steps from the same start on the same batch, exact Fisher:
+  :class:`KFACOptimizer` against kfac-jax's ``Optimizer`` with adaptive learning
+  rate, momentum and damping, exact inverses, ``inverse_update_period=1``,
+  ``curvature_ema=0.95``, ``damping_adaptation_decay=0.95`` (so ω = (19/20)^5 as
+  Martens & Grosse), no burn-in and no L2; the parameters after five steps must
+  agree.  Not run for the empirical-Fisher size (kfac-jax's scaling of G changes
+  the damped step there).
 
 A timing is printed only after the results agreed to a relative 1e-10
 (max |ours - peer| / max |peer|); ratios are medians of per-pair ratios of
@@ -100,12 +108,13 @@ class Peers:
                 mods.append(nn.ReLU())
         return nn.Sequential(*mods)
 
-    def jax_setup(self, model, params, X, y, fisher):
+    def jax_loss(self, model, params, X, y):
+        """kfac-jax's view of the network: weights ``Wᵀ``, a registered softmax cross-entropy."""
         import jax.numpy as jnp
         import kfac_jax
 
         jax = self.jax
-        jparams = [(jnp.asarray(W.T), jnp.asarray(b)) for W, b in model.unflatten(params)]
+        jparams = _jax_tree(model, params)
 
         def logits(p, x):
             a = x
@@ -121,9 +130,18 @@ class Peers:
             kfac_jax.register_softmax_cross_entropy_loss(z, t)
             return jnp.mean(-jax.nn.log_softmax(z)[jnp.arange(z.shape[0]), t])
 
+        self._logits = logits
+        return jparams, (jnp.asarray(X), jnp.asarray(y)), loss
+
+    def jax_setup(self, model, params, X, y, fisher):
+        import jax.numpy as jnp
+        import kfac_jax
+
+        jax = self.jax
+        jparams, batch, loss = self.jax_loss(model, params, X, y)
+        logits = self._logits
         mode = "fisher_exact" if fisher == "exact" else "fisher_empirical"
         est = kfac_jax.BlockDiagonalCurvature(loss, default_estimation_mode=mode)
-        batch = (jnp.asarray(X), jnp.asarray(y))
         key = jax.random.PRNGKey(0)
         state0 = est.init(key, (jparams, batch), exact_powers_to_cache=-1, approx_powers_to_cache=None)
         n = X.shape[0]
@@ -188,11 +206,14 @@ class Report:
               f"{shown}  agree {agree:.1e}{'' if ok else ' > 1e-10'} {extra}", flush=True)
 
 
-def _gemm_fraction(flops: float, seconds: float) -> str:
-    return f"[{flops / seconds / 1e9:.0f} GFLOP/s = {100 * flops / seconds / PEAK_FLOPS:.0f}% of GEMM peak]"
+def _gemm_fraction(flops: float, seconds: float, threads: int | None) -> str:
+    """GFLOP/s against this machine's float64 GEMM peak for the threads in use (BENCH.md: ~52 per core)."""
+    cores = min(threads or os.cpu_count() or 2, os.cpu_count() or 2, 2)
+    peak = PEAK_FLOPS * cores / 2
+    return f"[{flops / seconds / 1e9:.0f} GFLOP/s = {100 * flops / seconds / peak:.0f}% of the {cores}-thread GEMM peak]"
 
 
-def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats) -> None:
+def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, threads=None) -> None:
     torch = peers.torch
     from curvlinops import GGNLinearOperator, KFACInverseLinearOperator, KFACLinearOperator
     from curvlinops.kfac import FisherType
@@ -228,10 +249,11 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats) -
     t_ours, t_cl, ratio = paired(ours_factors, cl_kfac, repeats)
     flops = sum(2 * n * i * o for o, i in model.shapes) * 2 + sum(n * ((i + 1) ** 2 + o * o) for o, i in model.shapes)
     report.add(label, "K-FAC factors, all layers", "curvlinops", t_ours, t_cl, ratio, agree,
-               _gemm_fraction(flops, t_ours) if sizes[0] >= 2048 else "")
+               _gemm_fraction(flops, t_ours, threads) if sizes[0] >= 2048 else "")
     jparams, jbatch, state0, jfactors, jinverse, jfvp = peers.jax_setup(model, params, X, y, fisher)
     jstate = _block(lambda: jfactors(state0, jparams, jbatch))()
-    agree = max(max(_rel(A, np.asarray(bs.factors[0].value)), _rel(G, np.asarray(bs.factors[1].value)))
+    g_scale = n if fisher == "empirical" else 1  # kfac-jax's empirical G is ours / N (see the module docstring)
+    agree = max(max(_rel(A, np.asarray(bs.factors[0].value)), _rel(G, g_scale * np.asarray(bs.factors[1].value)))
                 for (A, G), bs in zip(mine, jstate.blocks_states))
     t_ours, t_kj, ratio = paired(ours_factors, _block(lambda: jfactors(state0, jparams, jbatch)), repeats)
     report.add(label, "K-FAC factors, all layers", "kfac-jax", t_ours, t_kj, ratio, agree)
@@ -289,6 +311,39 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats) -
     agree = _rel(ours_fvp(), _jax_flat(jax_fvp()))
     t_ours, t_j, ratio = paired(ours_fvp, jax_fvp, repeats)
     report.add(label, "Fisher-vector product", "JAX jit", t_ours, t_j, ratio, agree)
+    if fisher == "exact":
+        bench_optimizer(peers, report, label, model, params, X, y, repeats)
+
+
+def bench_optimizer(peers, report, label, model, params, X, y, repeats, steps=5, lam=1e-1) -> None:
+    import jax
+    import jax.numpy as jnp
+    import kfac_jax
+
+    jparams, jbatch, loss = peers.jax_loss(model, params, X, y)
+    opt = kfac_jax.Optimizer(
+        value_and_grad_func=jax.value_and_grad(loss), l2_reg=0.0, use_adaptive_learning_rate=True,
+        use_adaptive_momentum=True, use_adaptive_damping=True, initial_damping=lam, curvature_ema=0.95,
+        damping_adaptation_decay=0.95, inverse_update_period=1, use_exact_inverses=True,
+        estimation_mode="fisher_exact", num_burnin_steps=0, multi_device=False)
+    key = jax.random.PRNGKey(0)
+    start_state = opt.init(jparams, key, jbatch)
+
+    def theirs():
+        p, state = jax.tree.map(jnp.array, jparams), jax.tree.map(jnp.array, start_state)  # the step donates them
+        for k in range(steps):
+            p, state, _ = opt.step(p, state, key, batch=jbatch, global_step_int=k)
+        return jax.block_until_ready(p)
+
+    def ours():
+        optimizer, p = K.KFACOptimizer(model, damping=lam, inverse_every=1, fisher="exact"), params
+        for _ in range(steps):
+            p, _ = optimizer.step(p, X, y)
+        return p
+
+    agree = _rel(ours() - params, _jax_flat(theirs()) - params)
+    t_ours, t_kj, ratio = paired(ours, theirs, max(3, repeats // 3))
+    report.add(label, f"K-FAC optimizer step ({steps} steps)", "kfac-jax", t_ours / steps, t_kj / steps, ratio, agree)
 
 
 def main(quick: bool = False, threads: int | None = None) -> int:
@@ -305,7 +360,7 @@ def main(quick: bool = False, threads: int | None = None) -> int:
     report = Report()
     start = time.perf_counter()
     for label, sizes, n, fisher in (SIZES[:1] if quick else SIZES):
-        bench_size(peers, report, label, sizes, n, fisher, 5 if quick else (15 if sizes[0] < 2048 else 5))
+        bench_size(peers, report, label, sizes, n, fisher, 5 if quick else (15 if sizes[0] < 2048 else 5), threads)
     counted = [r for r in report.rows if r[7]]
     behind = [r for r in counted if r[5] < 1]
     print(f"load average at the end {os.getloadavg()[0]:.1f}; {time.perf_counter() - start:.0f} s; "

@@ -235,19 +235,22 @@ class MLP:
         vector = as_array(vector, "vector", ndim=1)
         if vector.shape[0] != self.num_params:
             raise ValueError(f"vector must have {self.num_params} entries (one per parameter), got {vector.shape[0]}")
-        tangent_layers = self.unflatten(vector)
-        layers = self.unflatten(params)
-        a, da = X, np.zeros_like(X)
         with np.errstate(over="ignore", invalid="ignore"):  # reported below instead
-            for index, ((W, b), (dW, db)) in enumerate(zip(layers, tangent_layers)):
-                s = a @ W.T + b
-                ds = da @ W.T + a @ dW.T + db
-                if index == len(layers) - 1:
-                    break
-                a = self._act(s)
-                da = ds * self._act_grad(s, a)
-        check_finite(s, "outputs (the forward pass overflowed; params or X too large)")
+            inputs, pre = self._forward(params, X)
+            check_finite(pre[-1], "outputs (the forward pass overflowed; params or X too large)")
+            ds = self._tangent(params, inputs, pre, vector)
         return check_output(ds, "vector", "J v (the Jacobian-vector product)")
+
+    def _tangent(self, params, inputs, pre, vector) -> np.ndarray:
+        """``J v`` (N, K) from a stored forward pass: ``ds_l = da_l W_lᵀ + a_l dW_lᵀ + db_l``,
+        ``da_{l+1} = ds_l ⊙ σ'(s_l)``; the first layer's input has no tangent."""
+        layers = self.unflatten(params)
+        da = None
+        for index, ((W, _), (dW, db), a) in enumerate(zip(layers, self.unflatten(vector), inputs)):
+            ds = a @ dW.T + db if da is None else da @ W.T + a @ dW.T + db
+            if index < len(layers) - 1:
+                da = ds * self._act_grad(pre[index], inputs[index + 1])
+        return ds
 
     def per_sample_jacobians(self, params, X) -> np.ndarray:
         """``∂z_{n,k}/∂θ`` for every example: shape (N, K, d), PyTorch parameter order."""

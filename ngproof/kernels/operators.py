@@ -22,15 +22,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
-from ._validate import as_array, check_damping
+from ._validate import as_array, check_damping, check_output
 from .kfac import kfac_solve
 from .kfac_eigen import KroneckerEigen, eigenbasis_solve, kronecker_eigen
 from .kfac_mlp import augmented, check_options, ekfac, kfac_factors, virtual_gradients
-
-
-def _layer_views(model, flat: np.ndarray):
-    """Per layer ``(W (out, in), b (out,))`` views of a flat parameter-shaped vector."""
-    return model.unflatten(flat)
 
 
 class _MLPOperator(LinearOperator):
@@ -91,18 +86,21 @@ class FisherOperator(_VirtualSampleOperator):
         self.X = model._inputs(X)
         self.y = None
         super().__init__(model, self.params.dtype)
+        # the forward pass is done once: every product reuses its activations
+        z = model.forward(self.params, self.X)
+        self._inputs, self._pre = model._forward(self.params, self.X)
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        self._probs = e / e.sum(axis=1, keepdims=True)
 
     def _matvec(self, v):
         v = self._vector(v)
-        u = self.model.jvp(self.params, self.X, v)
-        z = self.model.forward(self.params, self.X)
+        u = check_output(self.model._tangent(self.params, self._inputs, self._pre, v), "v", "J v")
         if self.model.loss_name == "cross_entropy":
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            p = e / e.sum(axis=1, keepdims=True)
+            p = self._probs
             lam_u = p * u - p * (p * u).sum(axis=1, keepdims=True)
         else:
-            lam_u = 2.0 / z.shape[1] * u
-        return self.model.vjp(self.params, self.X, lam_u) / self.X.shape[0]
+            lam_u = 2.0 / u.shape[1] * u
+        return self.model._pullback(self.params, self._inputs, self._pre, lam_u / self.X.shape[0])
 
 
 class GGNOperator(FisherOperator):
@@ -138,7 +136,7 @@ class _BlockOperator(_MLPOperator):
     def _matvec(self, v):
         v = self._vector(v)
         parts = []
-        for index, (W, b) in enumerate(_layer_views(self.model, v)):
+        for index, (W, b) in enumerate(self.model.unflatten(v)):
             if self.bias == "appended":
                 out = self._apply(index, np.hstack([W, b[:, None]]))
                 parts += [out[:, :-1].ravel(), out[:, -1]]
@@ -253,14 +251,23 @@ class KFACInverseOperator(_BlockOperator):
 
 
 class EKFACOperator(_BlockOperator):
-    """EKFAC ``(Q_G ⊗ Q_A) diag(S) (Q_G ⊗ Q_A)ᵀ`` per layer (George et al. 2018)."""
+    """EKFAC ``(Q_G ⊗ Q_A) diag(S) (Q_G ⊗ Q_A)ᵀ`` per layer (George et al. 2018), or with
+    ``damping`` its damped inverse (scalings ``1/(S + λ)``).
 
-    def __init__(self, model, params, X, y=None, fisher: str = "exact", bias: str = "appended",
-                 seed: int = 0, mc_samples: int = 1, damping: float | None = None):
+    ``layers`` as :func:`ngproof.kernels.kfac_mlp.ekfac` returns them for ``bias``.
+    """
+
+    def __init__(self, model, layers, bias: str = "appended", damping: float | None = None):
+        check_options("exact", bias, 1)
         self.bias = bias
-        self.layers = ekfac(model, params, X, y, fisher, seed, bias, mc_samples)
-        self.damping = None if damping is None else check_damping(damping)
-        super().__init__(model, np.result_type(self.layers[0][0]))
+        self.layers = layers
+        self.damping = None if damping is None else check_damping(damping, positive=True)
+        super().__init__(model, np.result_type(layers[0][0]))
+
+    @classmethod
+    def from_mlp(cls, model, params, X, y=None, fisher: str = "exact", bias: str = "appended",
+                 seed: int = 0, mc_samples: int = 1) -> EKFACOperator:
+        return cls(model, ekfac(model, params, X, y, fisher, seed, bias, mc_samples), bias)
 
     def _scaled(self, Qa, Qg, S, V):
         if self.damping is None:
@@ -275,16 +282,24 @@ class EKFACOperator(_BlockOperator):
         W, b = V
         return self._scaled(Qa, Qg, S, W), self._scaled(np.ones((1, 1)), Qg, Sb[:, None], b[:, None])[:, 0]
 
+    def _eigenvalues(self):
+        for layer in self.layers:
+            yield layer[2]
+            if self.bias == "separate":
+                yield layer[3]
+
     def trace(self) -> float:
-        if self.damping is not None:
-            return float(sum((1.0 / (layer[2] + self.damping)).sum() + (
-                (1.0 / (layer[3] + self.damping)).sum() if self.bias == "separate" else 0.0) for layer in self.layers))
-        return float(sum(layer[2].sum() + (layer[3].sum() if self.bias == "separate" else 0.0) for layer in self.layers))
+        if self.damping is None:
+            return float(sum(S.sum() for S in self._eigenvalues()))
+        return float(sum((1.0 / (S + self.damping)).sum() for S in self._eigenvalues()))
+
+    def logdet(self) -> float:
+        """``log det`` of this operator (−inf for a singular undamped EKFAC)."""
+        with np.errstate(divide="ignore"):
+            if self.damping is None:
+                return float(sum(np.log(S).sum() for S in self._eigenvalues()))
+            return float(-sum(np.log(S + self.damping).sum() for S in self._eigenvalues()))
 
     def inverse(self, damping: float) -> EKFACOperator:
         """``(EKFAC + λI)⁻¹``: the same basis, scalings ``1/(S + λ)``."""
-        out = object.__new__(EKFACOperator)
-        out.bias, out.layers, out.damping = self.bias, self.layers, check_damping(damping, positive=True)
-        LinearOperator.__init__(out, dtype=self.dtype, shape=self.shape)
-        out.model = self.model
-        return out
+        return EKFACOperator(self.model, self.layers, self.bias, damping)

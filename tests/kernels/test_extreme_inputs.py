@@ -89,7 +89,7 @@ RAISES = {
     "EmpiricalFisherOperator labels": (lambda: K.EmpiricalFisherOperator(MLP, THETA, X, np.array([0, 7])), "y"),
     "KFACOperator bias": (lambda: K.KFACOperator(MLP, [], bias="both"), "bias"),
     "KFACInverseOperator method": (lambda: K.KFACOperator.from_mlp(MLP, THETA, X).inverse(0.1, method="lu"), "method"),
-    "EKFACOperator damping": (lambda: K.EKFACOperator(MLP, THETA, X).inverse(0.0), "damping"),
+    "EKFACOperator damping": (lambda: K.EKFACOperator.from_mlp(MLP, THETA, X).inverse(0.0), "damping"),
     "kronecker_eigen indefinite": (lambda: K.kronecker_eigen(INDEF, SPD), "A must be positive semi"),
     "eigenbasis_solve shape": (lambda: K.eigenbasis_solve(np.eye(2), np.eye(2), np.ones((2, 2)), np.ones((2, 3)), 0.1),
                                    "grad_W"),

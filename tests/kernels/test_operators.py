@@ -95,7 +95,7 @@ def test_exact_damping_is_the_dense_kronecker_solve_and_differs_from_pi():
 @pytest.mark.parametrize("bias", ["appended", "separate"])
 def test_ekfac_operator_and_inverse_match_dense(bias):
     model, params, X, y, layers = _setup(n=6)
-    op = EKFACOperator(model, params, X, bias=bias)
+    op = EKFACOperator.from_mlp(model, params, X, bias=bias)
     dense = _dense(op)
     # dense EKFAC from its definition, layer by layer
     want = np.zeros_like(dense)
@@ -117,5 +117,7 @@ def test_ekfac_operator_and_inverse_match_dense(bias):
     np.testing.assert_allclose(dense, want, rtol=1e-10, atol=1e-14)
     assert op.trace() == pytest.approx(np.trace(want), rel=1e-12)
     inv = op.inverse(0.05)
-    np.testing.assert_allclose(_dense(inv), np.linalg.inv(want + 0.05 * np.eye(want.shape[0])), rtol=1e-8,
-                               atol=1e-10)
+    damped = want + 0.05 * np.eye(want.shape[0])
+    np.testing.assert_allclose(_dense(inv), np.linalg.inv(damped), rtol=1e-8, atol=1e-10)
+    assert inv.trace() == pytest.approx(np.trace(np.linalg.inv(damped)), rel=1e-10)
+    assert inv.logdet() == pytest.approx(-np.linalg.slogdet(damped)[1], rel=1e-10)
