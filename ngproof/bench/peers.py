@@ -20,7 +20,8 @@ Conventions, so that the three libraries compute the same numbers:
   expectation over the model's labels (curvlinops ``FisherType.TYPE2``, kfac-jax
   ``fisher_exact``), "empirical" uses the data labels (``FisherType.EMPIRICAL``;
   kfac-jax's ``fisher_empirical`` back-propagates the mean-reduced loss, so its
-  G is ours divided by the batch size N: it is multiplied by N before comparing);
+  G is ours divided by the batch size N: it is multiplied by N before comparing,
+  and its damped inverse is taken with λ/N and divided by N);
 * damped inverse: exact damping ``(Ã⊗G + λI)⁻¹ g`` (curvlinops
   ``use_exact_damping=True``, kfac-jax ``exact_power=True``) and π-damping
   (curvlinops ``use_heuristic_damping=True``; ours :func:`kfac_solve`);
@@ -286,8 +287,9 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, t
         t_ours, t_cl, ratio = paired(ours_fn, cl_inverse(heuristic), repeats)
         report.add(label, name, "curvlinops", t_ours, t_cl, ratio, agree)
     jgrad = _jax_tree(model, grad)
-    kj = _block(lambda: jinverse(jstate, jgrad, lam))
-    agree = _rel(ours_exact(), _jax_flat(kj()))
+    # kfac-jax's empirical curvature is ours / N: (K/N + (λ/N) I)⁻¹ = N (K + λI)⁻¹
+    kj = _block(lambda: jinverse(jstate, jgrad, lam / g_scale))
+    agree = _rel(ours_exact(), _jax_flat(kj()) / g_scale)
     t_ours, t_kj, ratio = paired(ours_exact, kj, repeats)
     report.add(label, "exact-damped inverse x gradient", "kfac-jax", t_ours, t_kj, ratio, agree)
 

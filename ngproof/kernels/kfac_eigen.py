@@ -13,6 +13,10 @@ formula is the same).  EKFAC (George et al. 2018) keeps the basis and replaces
 Cost per layer: two ``eigh`` (O(m³ + n³), done once per factor update) and four
 GEMMs per solve.  Rounding can leave an eigenvalue of a PSD factor at ``-1e-17``;
 eigenvalues below 0 are clamped to 0 (a truly indefinite factor is refused).
+
+Route: LAPACK ``syevd`` and BLAS ``gemm`` from scipy (one OpenBLAS for the whole
+step, BENCH trap 1; scipy's ``syevd`` was 25 % faster than ``numpy.linalg.eigh``
+at n = 785 on one thread).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import blas, lapack
 
 from ._validate import as_array, cast, check_damping, check_output, check_square, result_dtype
 
@@ -40,7 +45,11 @@ class KroneckerEigen:
 
 
 def _psd_eigh(M: np.ndarray, name: str):
-    w, Q = np.linalg.eigh(M)
+    syevd = lapack.get_lapack_funcs("syevd", dtype=M.dtype)
+    # M is symmetric, so its C array is its own Fortran transpose: no copy
+    w, Q, info = syevd(M.T, compute_v=1, lower=1)
+    if info != 0:
+        raise ValueError(f"LAPACK syevd failed on {name} (info={info})")
     tol = M.shape[0] * np.finfo(M.dtype).eps * max(abs(w[0]), abs(w[-1]), np.finfo(M.dtype).tiny)
     if w[0] < -tol * 16:
         raise ValueError(f"{name} must be positive semi-definite (a Kronecker factor); its smallest eigenvalue "
@@ -73,10 +82,14 @@ def eigenbasis_solve(Qa, Qg, scalings, grad_W, damping: float) -> np.ndarray:
     denominator = scalings + damping
     if not np.all(denominator > 0):
         raise ValueError("damping must be > 0: the curvature has a zero eigenvalue, so it is singular undamped")
+    gemm = blas.get_blas_funcs("gemm", dtype=grad_W.dtype)
+    Qa, Qg = np.asfortranarray(Qa, dtype=grad_W.dtype), np.asfortranarray(Qg, dtype=grad_W.dtype)
     with np.errstate(over="ignore", invalid="ignore"):
-        rotated = Qg.T @ grad_W @ Qa
-        out = Qg @ (rotated / denominator) @ Qa.T
-    return check_output(out, "grad_W, or damping too small", "the damped K-FAC solve")
+        # Fortran throughout: (Q_Gᵀ V) Q_A, then Q_G (R ⊘ D) Q_Aᵀ; V.T is the Fortran view of Vᵀ
+        rotated = gemm(1.0, gemm(1.0, Qg, grad_W.T, trans_a=1, trans_b=1), Qa)
+        rotated /= denominator
+        out = gemm(1.0, gemm(1.0, Qg, rotated), Qa, trans_b=1)
+    return check_output(np.ascontiguousarray(out), "grad_W, or damping too small", "the damped K-FAC solve")
 
 
 def kfac_solve_exact(A, G, grad_W, damping: float) -> np.ndarray:

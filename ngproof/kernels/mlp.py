@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kfac_mlp
 from ._validate import as_array, check_finite, check_output
 from .fisher import empirical_fisher as _empirical_fisher
 from .fisher import gaussian_output_fisher, softmax_fisher
@@ -290,9 +291,7 @@ class MLP:
     def kfac_factors(self, params, X, y=None, fisher: str = "exact", seed: int = 0,
                      bias: str = "appended", mc_samples: int = 1) -> list:
         """Per layer ``(A, G)``; see :func:`ngproof.kernels.kfac_mlp.kfac_factors`."""
-        from .kfac_mlp import kfac_factors
-
-        return kfac_factors(self, params, X, y=y, fisher=fisher, seed=seed, bias=bias, mc_samples=mc_samples)
+        return kfac_mlp.kfac_factors(self, params, X, y=y, fisher=fisher, seed=seed, bias=bias, mc_samples=mc_samples)
 
     def layer_permutation(self, index: int) -> np.ndarray:
         """Indices into the row-major flatten of ``[W | b]`` of layer ``index``
@@ -308,7 +307,5 @@ class MLP:
         ``bias="appended"``: one block ``G ⊗ Ã`` per layer over ``[W | b]``;
         ``"separate"``: a block ``G ⊗ A`` for W and a block ``G`` for b.
         """
-        from .kfac_mlp import kfac_dense
-
-        return kfac_dense(self, self.kfac_factors(params, X, y=y, fisher=fisher, seed=seed, bias=bias,
+        return kfac_mlp.kfac_dense(self, self.kfac_factors(params, X, y=y, fisher=fisher, seed=seed, bias=bias,
                                                   mc_samples=mc_samples), bias)
