@@ -35,6 +35,7 @@ import numpy as np
 
 from ._blas import gram
 from ._validate import check_output
+from .kfac_eigen import kronecker_eigen
 
 FISHERS = ("exact", "mc", "empirical")
 BIAS_MODES = ("appended", "separate")
@@ -182,7 +183,7 @@ def ekfac(model, params, X, y=None, fisher: str = "exact", seed: int = 0,
     """
     mc_samples = check_options(fisher, bias, mc_samples)
     factors = kfac_factors(model, params, X, y, fisher, seed, bias, mc_samples)
-    bases = [(np.linalg.eigh(A)[1], np.linalg.eigh(G)[1]) for A, G in factors]
+    bases = [(eig.Qa, eig.Qg) for eig in (kronecker_eigen(A, G) for A, G in factors)]
     inputs, blocks = virtual_gradients(model, params, X, y, fisher, seed, mc_samples)
     n = inputs[0].shape[0]
     second = [np.zeros((n, G.shape[0])) for _, G in factors]  # Σ_c w (Q_Gᵀ g_nc)² per example

@@ -29,17 +29,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import kfac_mlp
+from .kfac_mlp import _softmax
 from ._validate import as_array, check_finite, check_output
 from .fisher import empirical_fisher as _empirical_fisher
 from .fisher import gaussian_output_fisher, softmax_fisher
 
 _ACTIVATIONS = ("tanh", "relu", "linear")
 _LOSSES = ("cross_entropy", "mse")
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 class MLP:
