@@ -104,6 +104,28 @@ def _(c):
     c.example("side of A₁ ⊗ G₂ (kronecker_dense)", kronecker_dense(A, G).shape[0], "500")
 
 
+
+@claim("example3.factor-sizes-from-the-network",
+       title="The network's own K-FAC factors of W₂, with the bias as its own block, are A₁ 50 × 50 and G₂ 10 × 10",
+       statement=r"A_1 = \tfrac1N\sum_n h_n h_n^T \in \mathbb{R}^{50\times50},\quad "
+                 r"G_2 = \tfrac1N\sum_n (\mathrm{diag}\,\pi_n - \pi_n\pi_n^T) \in \mathbb{R}^{10\times10}",
+       source=(SECTION, r"K-FAC factorizes it as $I_{W_2} \approx A_1 \otimes G_2$: - $A_1 = \mathbb{E}[\mathbf{h} "
+                        r"\mathbf{h}^T]$: $50 \times 50$ = 2,500 entries - $G_2 = \mathbb{E}[\mathbf{g}_2 "
+                        r"\mathbf{g}_2^T]$: $10 \times 10$ = 100 entries"),
+       depends_on=("example3.factor-sizes",), tags=("worked-example", "kfac"))
+def _(c):
+    model, params, X, hidden, probs, _ = example_network(0)
+    A, G = model.kfac_factors(params, X, fisher="exact", bias="separate")[1]
+    c.example("entries of A₁ from MLP.kfac_factors(bias='separate') (the bias is its own block, as in the lesson)",
+              A.size, "2,500")
+    c.example("entries of G₂ from MLP.kfac_factors(fisher='exact')", G.size, "100")
+    expected_G = np.mean([np.diag(p) - np.outer(p, p) for p in probs], axis=0)
+    c.fuzz(lambda _: [close(A, hidden.T @ hidden / len(X), what="A₁ = mean h hᵀ"),
+                      close(G, expected_G, what="G₂ = mean of diag π − ππᵀ (the expectation over the model's labels)")],
+           st.just(0), max_examples=1,
+           scope="the lesson's 100-50-10 ReLU network with zero biases, 200 Gaussian inputs: MLP.kfac_factors "
+                 "against numpy second moments of the hidden layer and the softmax output Fisher")
+
 @claim("example3.flops",
        title="O(500³) = 125 × 10⁶ flops become O(50³ + 10³) = 126,000, a factor of ~1000 (992)",
        statement=r"500^3 = 125\times10^6,\quad 50^3 + 10^3 = 126{,}000,\quad \frac{125\times10^6}{126{,}000} \approx 992",

@@ -243,13 +243,34 @@ def bench_training(steps: int, max_seconds: float) -> None:
               + f"   ({len(r['losses']) - 1} steps in {r['seconds'][-1]:.2f} s)")
 
 
+def bench_digits(path: str, steps: int) -> None:
+    from .digits import compare, plot_svg, summary
+
+    name, results = compare(steps=steps)
+    print(f"MLP 64-64-10 on {name}: SGD, Adam (numpy), K-FAC (KFACOptimizer), {steps} steps of batch 128:")
+    print("\n".join(summary(results)))
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(plot_svg(name, results))
+    print(f"  loss against steps and seconds: {path}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ngproof.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--steps", type=int, default=20, help="training steps per method")
     parser.add_argument("--train-seconds", type=float, default=8.0,
                         help="stop each training run after this many seconds of updates")
+    parser.add_argument("--peers", action="store_true",
+                        help="compare with curvlinops (PyTorch) and kfac-jax (JAX); needs ngproof[peers]")
+    parser.add_argument("--digits-svg", default=None, metavar="PATH",
+                        help="also train SGD, Adam and K-FAC on the digits data and write the loss plot here")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="with --peers: limit every library to this many threads")
     args = parser.parse_args(argv)
+    if args.peers:
+        from .peers import main as peers_main
+
+        return peers_main(quick=args.quick, threads=args.threads)
     print(f"numpy {np.__version__}, limits: {BANDWIDTH / 1e9:.0f} GB/s, {PEAK_FLOPS / 1e9:.0f} GFLOP/s; "
           f"medians of repeats, measured side by side; {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} (ratios are meaningful only near 0)")
@@ -259,6 +280,8 @@ def main(argv=None) -> int:
     bench_kfac(table, args.quick)
     bench_cache()
     bench_training(10 if args.quick else args.steps, args.train_seconds)
+    if args.digits_svg:
+        bench_digits(args.digits_svg, 20 if args.quick else 200)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     misses = [row[0] for row in table.rows if row[5] != "meets"]
     print(f"targets met: {len(table.rows) - len(misses)}/{len(table.rows)}" + (f"; missed: {misses}" if misses else ""))

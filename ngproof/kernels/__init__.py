@@ -2,9 +2,12 @@
 
 Implements the lesson 24-02 "Natural Gradient Descent": dense and diagonal
 natural gradients, the closed forms for Bernoulli, Gaussian and categorical
-models, Fisher estimators, damping (Tikhonov, Levenberg–Marquardt, π-damping),
-K-FAC, matrix-free conjugate gradient, the KL trust-region step, a small MLP
-in PyTorch's layout and a training comparison.  Imports numpy, scipy and numba
+models, Fisher estimators, damping (Tikhonov, Levenberg–Marquardt, π-damping,
+exact eigen-damping), K-FAC and EKFAC for dense and convolutional layers
+(exact, Monte-Carlo and empirical Fisher; bias appended or separate), scipy
+LinearOperator views of the curvature, matrix-free conjugate gradient, the KL
+trust-region step, a small MLP and conv net in PyTorch's layout, a K-FAC
+optimizer and a training comparison.  Imports numpy, scipy and numba
 only; every public function validates its input and raises ``ValueError``
 naming the argument.
 
@@ -29,6 +32,7 @@ from .closed_forms import (
     gaussian_fisher_diagonal,
     gaussian_natural_gradient,
 )
+from .convnet import ConvNet
 from .damping import LevenbergMarquardt, lm_damping, pi_damping, reduction_ratio, tikhonov
 from .fisher import (
     bernoulli_output_fisher,
@@ -39,12 +43,32 @@ from .fisher import (
     softmax_fisher,
 )
 from .kfac import damped_inverse, ema, kfac_factors, kfac_precondition, kfac_solve, kfac_step, kronecker_dense
+from .kfac_eigen import KroneckerEigen, eigenbasis_solve, kfac_solve_exact, kronecker_eigen
+from .kfac_mlp import ekfac
+from .kfac_optimizer import KFACOptimizer
 from .mlp import MLP
+from .operators import (
+    EKFACOperator,
+    EmpiricalFisherOperator,
+    FisherOperator,
+    GGNOperator,
+    KFACInverseOperator,
+    KFACOperator,
+)
 from .natural_gradient import diagonal_natural_gradient, natural_gradient
 from .training import synthetic_data, train
 from .trust_region import kl_line_search, trust_region_step
 
 __all__ = [
+    "ConvNet",
+    "EKFACOperator",
+    "EmpiricalFisherOperator",
+    "FisherOperator",
+    "GGNOperator",
+    "KFACInverseOperator",
+    "KFACOperator",
+    "KFACOptimizer",
+    "KroneckerEigen",
     "LevenbergMarquardt",
     "MLP",
     "bernoulli_fisher",
@@ -56,6 +80,8 @@ __all__ = [
     "cg_natural_gradient",
     "damped_inverse",
     "diagonal_natural_gradient",
+    "eigenbasis_solve",
+    "ekfac",
     "ema",
     "empirical_fisher",
     "gaussian_fisher_diagonal",
@@ -64,8 +90,10 @@ __all__ = [
     "kfac_factors",
     "kfac_precondition",
     "kfac_solve",
+    "kfac_solve_exact",
     "kfac_step",
     "kl_line_search",
+    "kronecker_eigen",
     "kronecker_dense",
     "lm_damping",
     "monte_carlo_fisher",

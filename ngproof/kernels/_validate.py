@@ -52,6 +52,16 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} contains NaN or Inf (first at index {index}: {arr[index]})")
 
 
+def check_output(arr: np.ndarray, names: str, what: str = "the result") -> np.ndarray:
+    """Raise ValueError when a computed ``arr`` overflowed (NaN or Inf from finite input).
+
+    ``names`` says which arguments are to blame, e.g. ``"a or g"``.
+    """
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{what} overflowed (Inf/NaN from finite input): {names} too large or too small; rescale them")
+    return arr
+
+
 def result_dtype(*arrays: np.ndarray) -> np.dtype:
     """float32 when every array is float32, float64 otherwise."""
     if all(a.dtype == np.float32 for a in arrays):
@@ -77,6 +87,13 @@ def check_scalar(value, name: str, *, positive: bool = False, nonnegative: bool 
     if nonnegative and out < 0:
         raise ValueError(f"{name} must be >= 0, got {out}")
     return out
+
+
+def check_positive_int(value, name: str) -> int:
+    """``value`` as an int >= 1 (bools and floats refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
 
 
 def check_damping(damping, name: str = "damping", *, positive: bool = False) -> float:

@@ -42,20 +42,29 @@ def _sigmoid(t):
     return e / (1.0 + e)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _bernoulli_core(theta, y, which, out):
-    """which: 0 gradient σ - y, 1 Fisher σ(1-σ), 2 natural gradient."""
+    """which: 0 gradient σ - y, 1 Fisher σ(1-σ), 2 natural gradient.
+
+    The natural gradient ``(σ - y)/(σ(1-σ)) = (1-y)/σ(-θ) - y/σ(θ)
+    = (1-y)(1 + e^θ) - y(1 + e^-θ)``: each term is evaluated only when its
+    coefficient is nonzero, so θ = ±800 with the matching label gives the finite
+    answer and otherwise an Inf that the caller reports (no division by an
+    underflowed σ(1-σ))."""
     for i in range(theta.shape[0]):
         # σ(θ) and 1 − σ(θ) = σ(−θ) each computed directly: no cancellation in 1 − σ
-        s = _sigmoid(theta[i])
-        r = _sigmoid(-theta[i])
-        error = (1.0 - y[i]) * s - y[i] * r  # σ − y, exact in its two terms
+        t = theta[i]
         if which == 0:
-            out[i] = error
+            out[i] = (1.0 - y[i]) * _sigmoid(t) - y[i] * _sigmoid(-t)  # σ − y, exact in its two terms
         elif which == 1:
-            out[i] = s * r
+            out[i] = _sigmoid(t) * _sigmoid(-t)
         else:
-            out[i] = error / (s * r)
+            value = 0.0
+            if y[i] != 1.0:
+                value += (1.0 - y[i]) * (1.0 + np.exp(t))
+            if y[i] != 0.0:
+                value -= y[i] * (1.0 + np.exp(-t))
+            out[i] = value
 
 
 def _bernoulli(theta, y, which: int) -> np.ndarray:
@@ -76,7 +85,8 @@ def _bernoulli(theta, y, which: int) -> np.ndarray:
     out = np.empty(theta_b.shape, dtype=dtype)
     _bernoulli_core(theta_b.ravel(), y_b.ravel(), which, out.reshape(-1))
     if which == 2:
-        check_finite(out, "natural gradient (sigma(theta)(1 - sigma(theta)) underflowed; theta too large)")
+        check_finite(out, "theta: the natural gradient overflowed (sigma(theta)(1 - sigma(theta)) underflowed; "
+                          "|theta| too large for this label)")
     return out[()] if out.ndim == 0 else out
 
 
@@ -94,7 +104,8 @@ def bernoulli_natural_gradient(theta, y) -> np.ndarray:
     """Natural gradient ``(σ(θ) - y) / (σ(θ)(1 - σ(θ)))``, elementwise with broadcasting.
 
     Lesson: "Bernoulli Log-Likelihood with Cross-Entropy Loss"; Worked Example 1
-    (θ = 0, y = 1 gives -2).  Raises ValueError when σ(1-σ) underflows (|θ| > ~700).
+    (θ = 0, y = 1 gives -2).  Finite whenever the exact value is (θ = 800, y = 1
+    gives -1); raises ValueError naming theta when it overflows (e.g. θ = 800, y = 0).
     """
     return _bernoulli(theta, y, 2)
 
@@ -107,13 +118,27 @@ def _check_parameterization(parameterization: str) -> int:
     return _GAUSSIAN_SECOND[parameterization]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _second_fisher(sigma, which):
+    """``2/σ²``, ``1/(2σ⁴)`` or 2, as powers of ``1/σ`` (Inf, reported by the caller, on overflow)."""
+    inv = 1.0 / sigma
     if which == 0:
-        return 2.0 / (sigma * sigma)
+        return 2.0 * inv * inv
     if which == 1:
-        return 1.0 / (2.0 * sigma**4)
+        inv2 = inv * inv
+        return 0.5 * inv2 * inv2
     return 2.0
+
+
+@njit(cache=True)
+def _second_inverse(sigma, which):
+    """The inverse Fisher ``σ²/2``, ``2σ⁴`` or 1/2: products only, no division."""
+    if which == 0:
+        return 0.5 * sigma * sigma
+    if which == 1:
+        s2 = sigma * sigma
+        return 2.0 * s2 * s2
+    return 0.5
 
 
 @njit(cache=True)
@@ -121,15 +146,16 @@ def _gaussian_core(sigma, grad_mu, grad_second, which, nat_mu, nat_second):
     for i in range(sigma.shape[0]):
         s = sigma[i]
         nat_mu[i] = grad_mu[i] * (s * s)
-        nat_second[i] = grad_second[i] / _second_fisher(s, which)
+        nat_second[i] = grad_second[i] * _second_inverse(s, which)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _gaussian_fisher_core(sigma, which, out):
     n = sigma.shape[0]
     for i in range(n):
         s = sigma[i]
-        out[i] = 1.0 / (s * s)
+        inv = 1.0 / s
+        out[i] = inv * inv
         out[n + i] = _second_fisher(s, which)
 
 
@@ -152,6 +178,7 @@ def gaussian_fisher_diagonal(sigma, parameterization: str = "sigma") -> np.ndarr
     sigma = _positive_sigma(sigma).ravel()
     out = np.empty(2 * sigma.shape[0], dtype=sigma.dtype)
     _gaussian_fisher_core(sigma, which, out)
+    check_finite(out, "sigma: the Fisher 1/sigma^2 overflowed (sigma too small)")
     return out
 
 
@@ -178,8 +205,8 @@ def gaussian_natural_gradient(mu, sigma, grad_mu, grad_sigma, parameterization: 
     nat_mu = np.empty(mu.shape, dtype=dtype)
     nat_second = np.empty(mu.shape, dtype=dtype)
     _gaussian_core(sigma.ravel(), grad_mu.ravel(), grad_sigma.ravel(), which, nat_mu.reshape(-1), nat_second.reshape(-1))
-    check_finite(nat_mu, "natural gradient for mu (overflow)")
-    check_finite(nat_second, "natural gradient for the second parameter (overflow)")
+    check_finite(nat_mu, "grad_mu or sigma: the natural gradient for mu overflowed")
+    check_finite(nat_second, "grad_sigma or sigma: the natural gradient for the second parameter overflowed")
     return nat_mu, nat_second
 
 
@@ -210,7 +237,7 @@ def _check_simplex(probs: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} rows must sum to 1; row {row} sums to {np.atleast_1d(sums)[row]!r}")
 
 
-@njit(cache=True, inline="always")  # inlined at the IR level: a call per row cost 60 %
+@njit(cache=True, inline="always", error_model="numpy")  # inlined at the IR level: a call per row cost 60 %
 def _categorical_row(probs, grad, damping, out, i):
     """Sherman–Morrison for row i; returns 1 when the row needs diagnosis
     (non-finite input or output, a negative probability, or a row sum far from 1)."""
@@ -239,7 +266,7 @@ def _categorical_row(probs, grad, damping, out, i):
     return 0 if row_ok and abs(total - 1.0) <= 1e-4 * k else 1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _categorical_serial(probs, grad, damping, out):
     bad = 0
     for i in range(probs.shape[0]):
@@ -247,7 +274,7 @@ def _categorical_serial(probs, grad, damping, out):
     return bad
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def _categorical_parallel(probs, grad, damping, out):
     bad = 0
     for i in prange(probs.shape[0]):

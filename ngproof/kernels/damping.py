@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from ._validate import as_array, check_damping, check_scalar, check_square
+from ._validate import as_array, check_damping, check_output, check_scalar, check_square
 
 
 @njit(cache=True)
@@ -40,7 +40,8 @@ def tikhonov(fisher, damping: float) -> np.ndarray:
     """``F + λI`` for a square ``fisher`` (d, d) and ``λ >= 0``; dtype kept."""
     fisher = as_array(fisher, "fisher", ndim=2)
     check_square(fisher, "fisher")
-    return _shifted(fisher, check_damping(damping))
+    damping = check_damping(damping)
+    return check_output(_shifted(fisher, damping), "fisher or damping", "fisher + damping*I")
 
 
 def reduction_ratio(actual: float, predicted: float) -> float:
@@ -104,14 +105,59 @@ class LevenbergMarquardt:
                    self.min_damping, self.max_damping)
 
     def update(self, actual_decrease: float, predicted_decrease: float) -> float:
-        if math.isfinite(float(actual_decrease)):
-            rho = reduction_ratio(actual_decrease, predicted_decrease)
+        """ρ = actual / predicted decrease (both scalars); a non-finite actual decrease
+        (the step broke the loss) counts as a bad step."""
+        try:
+            actual = float(actual_decrease)
+        except (TypeError, ValueError):
+            raise ValueError(f"actual_decrease must be a real number, got {actual_decrease!r}") from None
+        predicted = check_scalar(predicted_decrease, "predicted_decrease")
+        if math.isfinite(actual):
+            rho = reduction_ratio(actual, predicted)
         else:
-            check_scalar(predicted_decrease, "predicted")
             rho = -math.inf
         self.damping = lm_damping(self.damping, rho, self.decrease, self.increase, self.lower,
                                   self.upper, self.min_damping, self.max_damping)
         return self.damping
+
+
+def check_psd(M: np.ndarray, name: str) -> None:
+    """Raise ValueError unless the symmetric ``M`` is positive semi-definite, up to
+    rounding (smallest eigenvalue >= -n·eps·max|λ|).  O(n³): for public entry points."""
+    if not np.allclose(M, M.T, rtol=0, atol=np.sqrt(np.finfo(M.dtype).eps) * float(np.abs(M).max())):
+        raise ValueError(f"{name} must be symmetric (a Kronecker factor), but {name} - {name}^T is not ~0")
+    w = np.linalg.eigvalsh(M.astype(np.float64))
+    tol = M.shape[0] * np.finfo(M.dtype).eps * max(abs(w[0]), abs(w[-1]))
+    if w[0] < -tol:
+        raise ValueError(f"{name} must be positive semi-definite (a Kronecker factor); its smallest "
+                         f"eigenvalue is {w[0]:.3e}")
+
+
+def pi_factor(A: np.ndarray, G: np.ndarray) -> float:
+    """``π = sqrt((tr A / dim A) / (tr G / dim G))`` (1 when a trace is 0)."""
+    with np.errstate(over="ignore"):
+        mean_a = float(np.trace(A, dtype=np.float64)) / A.shape[0]
+        mean_g = float(np.trace(G, dtype=np.float64)) / G.shape[0]
+    if not (math.isfinite(mean_a) and math.isfinite(mean_g)):
+        raise ValueError("the trace of A or G overflowed; rescale A and G")
+    if mean_a < 0 or mean_g < 0:
+        raise ValueError("A and G must be positive semi-definite (a negative trace was found)")
+    if not (mean_a > 0 and mean_g > 0):
+        return 1.0
+    pi = math.sqrt(mean_a) / math.sqrt(mean_g)  # no overflow/underflow of the quotient
+    if not (math.isfinite(pi) and pi > 0):
+        raise ValueError(f"pi = sqrt(mean tr A / mean tr G) over/underflowed (tr A/m = {mean_a:.3e}, "
+                         f"tr G/n = {mean_g:.3e}); rescale A and G")
+    return pi
+
+
+def pi_damped(A: np.ndarray, G: np.ndarray, damping: float):
+    """``(A + π√λ I, G + (√λ/π) I, π)`` for validated factors (no PSD check)."""
+    pi = pi_factor(A, G)
+    root = math.sqrt(damping)
+    A_d = check_output(_shifted(A, pi * root), "A or damping", "A + pi*sqrt(damping)*I")
+    G_d = check_output(_shifted(G, root / pi), "G or damping", "G + sqrt(damping)/pi*I")
+    return A_d, G_d, pi
 
 
 def pi_damping(A, G, damping: float):
@@ -119,17 +165,14 @@ def pi_damping(A, G, damping: float):
 
     Returns ``(A + π√λ I, G + (√λ/π) I, π)`` with
     ``π = sqrt((tr A / dim A) / (tr G / dim G))`` (π = 1 when a trace is 0).
-    Shapes: A (m, m), G (n, n); dtypes kept.
+    Shapes: A (m, m), G (n, n), both symmetric positive semi-definite (checked,
+    by their eigenvalues); dtypes kept.
     """
     A = as_array(A, "A", ndim=2)
     G = as_array(G, "G", ndim=2)
     check_square(A, "A")
     check_square(G, "G")
     damping = check_damping(damping)
-    mean_a = float(np.trace(A)) / A.shape[0]
-    mean_g = float(np.trace(G)) / G.shape[0]
-    if mean_a < 0 or mean_g < 0:
-        raise ValueError("A and G must be positive semi-definite (a negative trace was found)")
-    pi = math.sqrt(mean_a / mean_g) if mean_a > 0 and mean_g > 0 else 1.0
-    root = math.sqrt(damping)
-    return _shifted(A, pi * root), _shifted(G, root / pi), pi
+    check_psd(A, "A")
+    check_psd(G, "G")
+    return pi_damped(A, G, damping)

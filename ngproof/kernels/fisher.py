@@ -17,13 +17,15 @@ to the d parameters and ``Λ_n`` the Fisher of the output distribution:
 The score of a softmax output is ``∇_z log p(y|z) = e_y - π``; the
 per-sample parameter score is ``J_nᵀ(e_y - π_n)``.  All estimators return a
 (d, d) matrix in the dtype of ``jacobians`` (float32 kept, otherwise float64),
-computed with BLAS matrix products.
+computed as Gram matrices by BLAS ``syrk``; a result that overflows raises
+ValueError naming the input instead of returning Inf.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._blas import gram
 from ._validate import as_array, cast, check_same_length, check_scalar, result_dtype
 from .closed_forms import _check_simplex
 
@@ -44,7 +46,7 @@ def _jacobians_and_probs(jacobians, probs):
 def scores_outer_mean(scores) -> np.ndarray:
     """``(1/B) Σ_b s_b s_bᵀ`` for scores of shape (B, d); returns (d, d)."""
     scores = as_array(scores, "scores", ndim=2)
-    return scores.T @ scores / scores.shape[0]
+    return gram(scores, "scores")
 
 
 def softmax_fisher(jacobians, probs) -> np.ndarray:
@@ -56,10 +58,20 @@ def softmax_fisher(jacobians, probs) -> np.ndarray:
     """
     jacobians, probs = _jacobians_and_probs(jacobians, probs)
     n, k, d = jacobians.shape
-    weighted = (np.sqrt(probs)[:, :, None] * jacobians).reshape(n * k, d)
-    mean_rows = np.einsum("nk,nkd->nd", probs, jacobians)
-    fisher = (weighted.T @ weighted - mean_rows.T @ mean_rows) / n
-    return 0.5 * (fisher + fisher.T)
+    return gram(softmax_sqrt_rows(jacobians, probs).reshape(n * k, d), "jacobians", 1.0 / n)
+
+
+def softmax_sqrt_rows(jacobians: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """``B_n = P_nᵀ J_n`` with ``P_n = diag(√π_n) - π_n √π_nᵀ``, shape (N, K, m).
+
+    ``P_n P_nᵀ = diag π_n - π_n π_nᵀ`` (since Σπ = 1), so ``Σ_n B_nᵀB_n`` is the
+    softmax Fisher as one Gram matrix (no difference of two large Grams);
+    row c of ``B_n`` is ``√π_c (J_n[c] - π_nᵀ J_n)``.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        centred = jacobians - np.einsum("nk,nkd->nd", probs, jacobians)[:, None, :]
+        centred *= np.sqrt(probs)[:, :, None]
+    return centred
 
 
 def bernoulli_output_fisher(jacobians, probs) -> np.ndarray:
@@ -77,7 +89,7 @@ def bernoulli_output_fisher(jacobians, probs) -> np.ndarray:
     dtype = result_dtype(jacobians, probs)
     jacobians, probs = cast(dtype, jacobians, probs)
     weighted = np.sqrt(probs * (1 - probs))[:, None] * jacobians
-    return weighted.T @ weighted / jacobians.shape[0]
+    return gram(weighted, "jacobians")
 
 
 def gaussian_output_fisher(jacobians, variance: float = 1.0) -> np.ndarray:
@@ -90,8 +102,11 @@ def gaussian_output_fisher(jacobians, variance: float = 1.0) -> np.ndarray:
     jacobians = as_array(jacobians, "jacobians", ndim=3)
     variance = check_scalar(variance, "variance", positive=True)
     n, k, d = jacobians.shape
-    flat = jacobians.reshape(n * k, d)
-    return flat.T @ flat / (n * variance)
+    with np.errstate(over="ignore"):
+        scale = 1.0 / (n * variance)
+    if not 0 < scale < np.inf:
+        raise ValueError(f"1 / (N * variance) over/underflowed for variance {variance:g}; rescale variance")
+    return gram(jacobians.reshape(n * k, d), "jacobians", scale)
 
 
 def _label_scores(jacobians, probs, labels) -> np.ndarray:
@@ -120,9 +135,8 @@ def monte_carlo_fisher(jacobians, probs, samples: int = 1, seed: int = 0) -> np.
     for _ in range(int(samples)):
         u = rng.random(n)
         labels = (u[:, None] >= cumulative).sum(axis=1)
-        scores = _label_scores(jacobians, probs, labels)
-        total += scores.T @ scores
-    return total / (n * int(samples))
+        gram(_label_scores(jacobians, probs, labels), "jacobians", 1.0 / (n * int(samples)), out=total)
+    return total
 
 
 def empirical_fisher(jacobians, probs, labels) -> np.ndarray:
@@ -138,4 +152,4 @@ def empirical_fisher(jacobians, probs, labels) -> np.ndarray:
         raise ValueError(f"labels must be integers of shape {probs.shape[:1]}, got {labels.dtype} {labels.shape}")
     if labels.min() < 0 or labels.max() >= probs.shape[1]:
         raise ValueError(f"labels must lie in [0, {probs.shape[1]}), got range [{labels.min()}, {labels.max()}]")
-    return scores_outer_mean(_label_scores(jacobians, probs, labels))
+    return gram(_label_scores(jacobians, probs, labels), "jacobians")

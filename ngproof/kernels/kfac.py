@@ -33,25 +33,20 @@ import numpy as np
 from numba import njit
 from scipy.linalg import blas, lapack
 
+from ._blas import gram, mirror_lower
 from ._validate import (
     as_array,
     cast,
     check_damping,
+    check_output,
     check_same_length,
     check_scalar,
     check_square,
     not_positive_definite,
     result_dtype,
 )
-from .damping import pi_damping
-
-
-def _gram(x: np.ndarray) -> np.ndarray:
-    """``xᵀx / rows`` with scipy's BLAS; C-contiguous symmetric result."""
-    gemm = blas.get_blas_funcs("gemm", dtype=x.dtype)
-    # x is C-ordered (rows, n): x.T is Fortran-ordered, so no copy is made.
-    out = gemm(1.0 / x.shape[0], x.T, x.T, trans_b=1)
-    return out.T
+from .damping import _shifted, pi_damped
+from .kfac_eigen import kfac_solve_exact
 
 
 def _augment(a: np.ndarray, bias: bool) -> np.ndarray:
@@ -79,7 +74,7 @@ def kfac_factors(a, g, bias: bool = True):
     check_same_length(a, "a", g, "g")
     dtype = result_dtype(a, g)
     a, g = cast(dtype, a, g)
-    return _gram(_augment(a, bias)), _gram(g)
+    return gram(_augment(a, bias), "a"), gram(g, "g")
 
 
 @njit(cache=True)
@@ -111,6 +106,8 @@ def _cholesky(matrix: np.ndarray, name: str, damping: float, original: np.ndarra
     factor, info = potrf(matrix.T, lower=1, clean=0, overwrite_a=1)
     if info > 0:
         raise not_positive_definite(name, original, damping)
+    if info < 0:
+        raise ValueError(f"LAPACK potrf rejected argument {-info} for {name}")
     return factor
 
 
@@ -128,17 +125,20 @@ def damped_inverse(M, damping: float = 0.0, method: str = "cholesky") -> np.ndar
         w, Q = np.linalg.eigh(M)
         if not w[0] + damping > 0:
             raise not_positive_definite("M", M, damping)
-        return (Q / (w + damping)) @ Q.T
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            out = (Q / (w + damping)) @ Q.T
+        return check_output(out, "M or damping", "(M + damping*I)^-1")
     if method != "cholesky":
         raise ValueError(f"method must be 'cholesky' or 'eigh', got {method!r}")
-    shifted = M + M.dtype.type(damping) * np.eye(M.shape[0], dtype=M.dtype)
+    shifted = check_output(_shifted(M, damping), "M or damping", "M + damping*I")
     factor = _cholesky(shifted, "M", damping, M)
     potri = lapack.get_lapack_funcs("potri", dtype=M.dtype)
     inv, info = potri(factor, lower=1, overwrite_c=1)
     if info != 0:
         raise not_positive_definite("M", M, damping)
-    lower = np.tril(inv)
-    return lower + np.tril(inv, -1).T
+    out = np.ascontiguousarray(inv)  # potri filled the lower triangle
+    mirror_lower(out)
+    return check_output(out, "M or damping", "(M + damping*I)^-1")
 
 
 def _layer_arrays(grad_W, A, G, a_name: str, g_name: str):
@@ -166,16 +166,24 @@ def kfac_precondition(grad_W, A_inv, G_inv) -> np.ndarray:
     # Transposed views of C arrays are Fortran arrays: compute (A⁻¹ Vᵀ G⁻¹)ᵀ copy-free
     # (A⁻¹ and G⁻¹ are symmetric).
     left = gemm(1.0, A_inv.T, grad_W.T)
-    return gemm(1.0, left, G_inv.T).T
+    return check_output(gemm(1.0, left, G_inv.T).T, "grad_W, A_inv or G_inv", "G_inv grad_W A_inv")
 
 
-def kfac_solve(A, G, grad_W, damping: float) -> np.ndarray:
-    """π-damped K-FAC preconditioning from given factors:
-    ``(G + (√λ/π)I)⁻¹ V (A + π√λ I)⁻¹`` by two Cholesky factorisations and
-    triangular solves (no explicit inverse, no Kronecker product)."""
+def kfac_solve(A, G, grad_W, damping: float, method: str = "pi") -> np.ndarray:
+    """Damped K-FAC preconditioning of ``V = grad_W`` (n_out, m) from given factors.
+
+    ``method="pi"``: ``(G + (√λ/π)I)⁻¹ V (A + π√λ I)⁻¹`` by two Cholesky
+    factorisations and triangular solves (no explicit inverse, no Kronecker
+    product); ``"exact"``: ``(A ⊗ G + λI)⁻¹ vec V`` through the factors'
+    eigendecompositions (:mod:`ngproof.kernels.kfac_eigen`).
+    """
+    if method == "exact":
+        return kfac_solve_exact(A, G, grad_W, damping)
+    if method != "pi":
+        raise ValueError(f"method must be 'pi' or 'exact', got {method!r}")
     grad_W, A, G = _layer_arrays(grad_W, A, G, "A", "G")
     damping = check_damping(damping)
-    A_d, G_d, _ = pi_damping(A, G, damping)
+    A_d, G_d, _ = pi_damped(A, G, damping)
     return _solve_factored(A_d, G_d, grad_W, A, G, damping)
 
 
@@ -186,10 +194,12 @@ def _solve_factored(A_d, G_d, grad_W, A, G, damping):
     trsm = blas.get_blas_funcs("trsm", dtype=grad_W.dtype)
     # Y = A⁻¹ Vᵀ, Vᵀ being the Fortran view of the C array V.
     y, info = potrs(factor_a, grad_W.T, lower=1)
+    if info != 0:
+        raise ValueError(f"LAPACK potrs failed with info={info} (argument {-info} invalid)")
     # Y G⁻¹ = Y L⁻ᵀ L⁻¹ with G = L Lᵀ: two right-side triangular solves.
     y = trsm(1.0, factor_g, y, side=1, lower=1, trans_a=1, overwrite_b=1)
     y = trsm(1.0, factor_g, y, side=1, lower=1, trans_a=0, overwrite_b=1)
-    return y.T
+    return check_output(y.T, "grad_W, or A and G with too small a damping", "the K-FAC step")
 
 
 def kfac_step(a, g, grad_W, damping: float, bias: bool = True) -> np.ndarray:
@@ -234,4 +244,4 @@ def kronecker_dense(A, G, vec: str = "column") -> np.ndarray:
     n = A.shape[0] * G.shape[0]
     out = np.empty((n, n), dtype=dtype)
     _kron_core(left, right, out)
-    return out
+    return check_output(out, "A or G", "the Kronecker product")

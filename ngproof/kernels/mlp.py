@@ -28,19 +28,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_array, check_finite
+from . import kfac_mlp
+from .kfac_mlp import _softmax
+from ._validate import as_array, check_finite, check_output
 from .fisher import empirical_fisher as _empirical_fisher
 from .fisher import gaussian_output_fisher, softmax_fisher
-from .kfac import _augment, _gram, kronecker_dense
 
 _ACTIVATIONS = ("tanh", "relu", "linear")
 _LOSSES = ("cross_entropy", "mse")
-_FISHERS = ("exact", "mc", "empirical")
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 class MLP:
@@ -180,7 +175,9 @@ class MLP:
             W = layers[index][0]
             s = pre[index - 1]
             a = inputs[index]
-            back = deltas[0] @ W
+            # one GEMM over all (example, column) rows, not a matmul per example
+            top = deltas[0]
+            back = (top.reshape(-1, top.shape[-1]) @ W).reshape(top.shape[:-1] + (W.shape[1],))
             local = self._act_grad(s, a)
             deltas.insert(0, back * (local if back.ndim == 2 else local[:, None, :]))
         return deltas
@@ -232,17 +229,25 @@ class MLP:
         """Forward-mode product ``J_n v`` for every example, shape (N, K)."""
         params = self._params(params)
         X = self._inputs(X)
-        tangent_layers = self.unflatten(self._params(vector))
+        vector = as_array(vector, "vector", ndim=1)
+        if vector.shape[0] != self.num_params:
+            raise ValueError(f"vector must have {self.num_params} entries (one per parameter), got {vector.shape[0]}")
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below instead
+            inputs, pre = self._forward(params, X)
+            check_finite(pre[-1], "outputs (the forward pass overflowed; params or X too large)")
+            ds = self._tangent(params, inputs, pre, vector)
+        return check_output(ds, "vector", "J v (the Jacobian-vector product)")
+
+    def _tangent(self, params, inputs, pre, vector) -> np.ndarray:
+        """``J v`` (N, K) from a stored forward pass: ``ds_l = da_l W_lᵀ + a_l dW_lᵀ + db_l``,
+        ``da_{l+1} = ds_l ⊙ σ'(s_l)``; the first layer's input has no tangent."""
         layers = self.unflatten(params)
-        a, da = X, np.zeros_like(X)
-        for index, ((W, b), (dW, db)) in enumerate(zip(layers, tangent_layers)):
-            s = a @ W.T + b
-            ds = da @ W.T + a @ dW.T + db
-            if index == len(layers) - 1:
-                return ds
-            a = self._act(s)
-            da = ds * self._act_grad(s, a)
-        raise AssertionError("unreachable")
+        da = None
+        for index, ((W, _), (dW, db), a) in enumerate(zip(layers, self.unflatten(vector), inputs)):
+            ds = a @ dW.T + db if da is None else da @ W.T + a @ dW.T + db
+            if index < len(layers) - 1:
+                da = ds * self._act_grad(pre[index], inputs[index + 1])
+        return ds
 
     def per_sample_jacobians(self, params, X) -> np.ndarray:
         """``∂z_{n,k}/∂θ`` for every example: shape (N, K, d), PyTorch parameter order."""
@@ -279,42 +284,10 @@ class MLP:
         g = self.per_sample_gradients(params, X, y)
         return g.T @ g / g.shape[0]
 
-    def _sampled_residual(self, z, fisher: str, y, seed: int) -> np.ndarray:
-        if fisher == "empirical":
-            if y is None:
-                raise ValueError('y is required for fisher="empirical"')
-            return self._output_residual(z, self._targets(y, z.shape[0]))
-        rng = np.random.default_rng(seed)
-        if self.loss_name == "cross_entropy":
-            probs = _softmax(z)
-            labels = (rng.random(z.shape[0])[:, None] >= np.cumsum(probs, axis=1)[:, :-1]).sum(axis=1)
-            return self._output_residual(z, labels)
-        noisy = z + np.sqrt(z.shape[1] / 2) * rng.standard_normal(z.shape)
-        return self._output_residual(z, noisy)
-
-    def kfac_factors(self, params, X, y=None, fisher: str = "exact", seed: int = 0) -> list:
-        """Per layer ``(A, G)``: A (in+1, in+1) with the bias column last, G (out, out).
-
-        ``fisher``: ``"exact"`` (expectation over the model's labels),
-        ``"mc"`` (one label per example sampled with ``Generator(seed)``) or
-        ``"empirical"`` (true labels ``y``).
-        """
-        if fisher not in _FISHERS:
-            raise ValueError(f"fisher must be one of {_FISHERS}, got {fisher!r}")
-        params = self._params(params)
-        X = self._inputs(X)
-        if fisher == "exact":
-            inputs, pre, deltas = self._jacobian_deltas(params, X)
-            probs = _softmax(pre[-1])
-            if self.loss_name == "cross_entropy":
-                Gs = [softmax_fisher(d, probs) for d in deltas]
-            else:
-                Gs = [gaussian_output_fisher(d, variance=self.sizes[-1] / 2) for d in deltas]
-        else:
-            inputs, pre = self._forward(params, X)
-            residual = self._sampled_residual(pre[-1], fisher, y, seed)
-            Gs = [_gram(np.ascontiguousarray(d)) for d in self._backward(params, inputs, pre, residual)]
-        return [(_gram(_augment(np.ascontiguousarray(a), True)), G) for a, G in zip(inputs, Gs)]
+    def kfac_factors(self, params, X, y=None, fisher: str = "exact", seed: int = 0,
+                     bias: str = "appended", mc_samples: int = 1) -> list:
+        """Per layer ``(A, G)``; see :func:`ngproof.kernels.kfac_mlp.kfac_factors`."""
+        return kfac_mlp.kfac_factors(self, params, X, y=y, fisher=fisher, seed=seed, bias=bias, mc_samples=mc_samples)
 
     def layer_permutation(self, index: int) -> np.ndarray:
         """Indices into the row-major flatten of ``[W | b]`` of layer ``index``
@@ -323,15 +296,12 @@ class MLP:
         rows = np.arange(out)[:, None] * (inp + 1)
         return np.concatenate([(rows + np.arange(inp)).ravel(), rows.ravel() + inp])
 
-    def kfac_dense(self, params, X, y=None, fisher: str = "exact", seed: int = 0) -> np.ndarray:
-        """Block-diagonal K-FAC matrix (d, d) over all parameters in PyTorch order."""
-        factors = self.kfac_factors(params, X, y=y, fisher=fisher, seed=seed)
-        out = np.zeros((self.num_params, self.num_params))
-        start = 0
-        for index, (A, G) in enumerate(factors):
-            perm = self.layer_permutation(index)
-            block = kronecker_dense(A, G, vec="row")[np.ix_(perm, perm)]
-            stop = start + perm.shape[0]
-            out[start:stop, start:stop] = block
-            start = stop
-        return out
+    def kfac_dense(self, params, X, y=None, fisher: str = "exact", seed: int = 0,
+                   bias: str = "appended", mc_samples: int = 1) -> np.ndarray:
+        """Block-diagonal K-FAC matrix (d, d) over all parameters in PyTorch order.
+
+        ``bias="appended"``: one block ``G ⊗ Ã`` per layer over ``[W | b]``;
+        ``"separate"``: a block ``G ⊗ A`` for W and a block ``G`` for b.
+        """
+        return kfac_mlp.kfac_dense(self, self.kfac_factors(params, X, y=y, fisher=fisher, seed=seed, bias=bias,
+                                                  mc_samples=mc_samples), bias)

@@ -12,7 +12,11 @@ factorisation by 40 %), and the factorisation calls LAPACK ``potrf``/``potrs`` t
 ``scipy.linalg.lapack`` from Python: numba refuses to cache kernels that call
 LAPACK through ctypes, and its own ``np.linalg.cholesky`` is slower at large d.
 
-Like LAPACK, only one triangle of ``fisher`` is read; it is assumed symmetric.
+Symmetry contract: ``fisher`` must be symmetric to within
+``sqrt(eps)·max_i |F_ii|`` entrywise (for a PSD matrix ``|F_ij| <= max_i F_ii``,
+so this is a relative test); the check is O(d²), done in the same pass that
+copies or factors the matrix, and a violation raises ValueError naming the
+first asymmetric pair.  Only the lower triangle enters the factorisation.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from ._validate import (
     cast,
     check_damping,
     check_finite,
+    check_output,
     check_same_length,
     check_square,
     not_positive_definite,
@@ -35,7 +40,7 @@ from ._validate import (
 SMALL_D = 64
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _cholesky_solve_core(fisher, rhs, damping, work):
     """Factor fisher + damping*I and solve; ``rhs`` is (d,) or (k, d), one system per row.
 
@@ -51,6 +56,8 @@ def _cholesky_solve_core(fisher, rhs, damping, work):
         for j in range(d):
             if not np.isfinite(fisher[i, j]):
                 return -1
+    if _asymmetric(fisher, 0, d):
+        return -4
     for c in range(k):
         for i in range(d):
             if not np.isfinite(rhs[c, i]):
@@ -88,9 +95,30 @@ def _cholesky_solve_core(fisher, rhs, damping, work):
     return 0
 
 
+_SYM_BLOCK = 64
+
+
+@njit(cache=True)
+def _asymmetric(fisher, start, stop):
+    """1 if some pair (i in [start, stop), j < i) has |F_ij - F_ji| > sqrt(eps)·max|F_kk|, in blocks."""
+    d = fisher.shape[0]
+    scale = 0.0
+    for i in range(d):
+        scale = max(scale, abs(fisher[i, i]))
+    tol = np.sqrt(np.finfo(fisher.dtype).eps) * scale
+    for bi in range(start, stop, _SYM_BLOCK):
+        for bj in range(0, bi + _SYM_BLOCK, _SYM_BLOCK):
+            for i in range(bi, min(bi + _SYM_BLOCK, stop)):
+                for j in range(bj, min(bj + _SYM_BLOCK, i)):
+                    if abs(fisher[i, j] - fisher[j, i]) > tol:
+                        return 1
+    return 0
+
+
 @njit(cache=True)
 def _damped_copy_core(fisher, damping, out):
-    """out[i, :] = fisher[i, :] + damping * e_i; returns the number of non-finite rows."""
+    """out[i, :] = fisher[i, :] + damping * e_i; returns 1 if a value is not finite,
+    2 if fisher is not symmetric (see the module docstring), 0 otherwise."""
     d = fisher.shape[0]
     bad = 0
     for i in range(d):
@@ -102,10 +130,12 @@ def _damped_copy_core(fisher, damping, out):
             out[i, j] = v
         out[i, i] += damping
         bad += row_bad
-    return bad
+    if bad:
+        return 1
+    return 2 if _asymmetric(fisher, 0, d) else 0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _diagonal_core(fisher_diag, grad, damping, out):
     """out[i, c] = grad[i, c] / (fisher_diag[i] + damping); returns count of non-positive denominators."""
     bad = 0
@@ -143,8 +173,8 @@ def _already_valid(fisher, grad, damping) -> bool:
         and grad.dtype is dtype
         and 0.0 <= damping < np.inf
         and len(shape) == 2
-        and shape[0] == shape[1] == grad.shape[0]
         and 1 <= grad.ndim <= 2
+        and shape[0] == shape[1] == grad.shape[0]
         and grad.size > 0
         and fisher.flags.c_contiguous
         and grad.flags.c_contiguous
@@ -155,8 +185,8 @@ def natural_gradient(fisher, grad, damping: float = 0.0) -> np.ndarray:
     """Damped natural gradient ``(F + λI)^{-1} g`` by Cholesky.
 
     Args:
-        fisher: (d, d) symmetric positive semi-definite Fisher ``F`` (one
-            triangle is read).
+        fisher: (d, d) symmetric positive semi-definite Fisher ``F``
+            (symmetry checked to ``sqrt(eps)·max|F_ii|``; see the module docstring).
         grad: (d,) gradient or (d, k) block of k right-hand sides.
         damping: Tikhonov damping ``λ >= 0``.
 
@@ -164,7 +194,7 @@ def natural_gradient(fisher, grad, damping: float = 0.0) -> np.ndarray:
         Array shaped like ``grad``; float32 only when both inputs are float32.
 
     Raises ValueError for NaN/Inf, shape mismatch, negative damping, empty
-    input, or ``F + λI`` not positive definite (the message gives the smallest
+    input, a non-symmetric ``F``, an overflowing solution, or ``F + λI`` not positive definite (the message gives the smallest
     eigenvalue of ``F`` and a damping that fixes it).
     """
     if not _already_valid(fisher, grad, damping):
@@ -185,6 +215,8 @@ def natural_gradient(fisher, grad, damping: float = 0.0) -> np.ndarray:
             check_finite(fisher, "fisher")
         if status == -2:
             check_finite(grad, "grad")
+        if status == -4:
+            raise _asymmetry(fisher)
         if status > 0:
             raise not_positive_definite("fisher", fisher, damping)
         if status == -3:
@@ -192,8 +224,11 @@ def natural_gradient(fisher, grad, damping: float = 0.0) -> np.ndarray:
         return work[d] if grad.ndim == 1 else np.ascontiguousarray(work[d:].T)
     check_finite(grad, "grad")
     buf = np.empty((d, d), dtype=dtype)
-    if _damped_copy_core(fisher, dtype.type(damping), buf):
+    status = _damped_copy_core(fisher, dtype.type(damping), buf)
+    if status == 1:
         check_finite(fisher, "fisher")
+    if status == 2:
+        raise _asymmetry(fisher)
     potrf, potrs = lapack.get_lapack_funcs(("potrf", "potrs"), dtype=dtype)
     # buf is C-ordered and symmetric, so buf.T is the same matrix in Fortran order:
     # LAPACK factors it in place without a copy.
@@ -207,6 +242,15 @@ def natural_gradient(fisher, grad, damping: float = 0.0) -> np.ndarray:
     if not np.isfinite(out).all():
         raise _overflow(damping)
     return np.ascontiguousarray(out).reshape(grad.shape)
+
+
+def _asymmetry(fisher: np.ndarray) -> ValueError:
+    diff = np.abs(fisher - fisher.T)
+    i, j = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    return ValueError(
+        f"fisher must be symmetric (a Fisher matrix is): fisher[{i}, {j}] = {fisher[i, j]:.6g} but "
+        f"fisher[{j}, {i}] = {fisher[j, i]:.6g}; pass (F + F.T)/2 if the asymmetry is rounding"
+    )
 
 
 def _overflow(damping: float) -> ValueError:
@@ -240,4 +284,5 @@ def diagonal_natural_gradient(fisher_diag, grad, damping: float = 0.0) -> np.nda
         raise ValueError(
             "fisher_diag + damping has a zero entry, so the diagonal Fisher is singular; use damping > 0"
         )
+    check_output(out, "grad, or fisher_diag + damping too small", "grad / (fisher_diag + damping)")
     return out.reshape(grad.shape)

@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 
+from ._validate import check_damping, check_positive_int, check_scalar
 from .damping import LevenbergMarquardt
 from .kfac import ema, kfac_solve
 from .mlp import MLP, _softmax
@@ -30,6 +31,7 @@ METHODS = ("sgd", "natural", "kfac")
 
 def synthetic_data(n: int = 2048, seed: int = 0):
     """Inputs N(0, 1) of width 100 and labels from a random teacher MLP."""
+    n = check_positive_int(n, "n")
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, 100))
     teacher = MLP([100, 50, 10], activation="relu")
@@ -84,6 +86,17 @@ def train(method: str, steps: int = 50, lr: float | None = None, damping: float 
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    n = check_positive_int(n, "n")
+    steps = check_positive_int(steps, "steps")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    if batch_size > n:
+        raise ValueError(f"batch_size must be <= n = {n}, got {batch_size}")
+    if lr is not None:
+        lr = check_scalar(lr, "lr", positive=True)
+    if damping is not None:
+        damping = check_damping(damping, positive=True)
+    if max_seconds is not None:
+        max_seconds = check_scalar(max_seconds, "max_seconds", nonnegative=True)
     X, y = synthetic_data(n, seed)
     model = MLP([100, 50, 10], activation="relu")
     params = model.init_params(seed)

@@ -23,3 +23,21 @@ def test_every_kernel_loads_from_cache_in_a_new_process():
     used = {name: hm for name, hm in json.loads(out.stdout.strip().splitlines()[-1])["stats"].items() if sum(hm)}
     assert used, "no kernel was exercised"
     assert {name: misses for name, (hits, misses) in used.items() if misses} == {}
+
+
+def test_peers_without_the_optional_libraries_says_what_to_install(capsys, monkeypatch):
+    import builtins
+
+    from ngproof.bench import peers
+
+    real_import = builtins.__import__
+
+    def refuse(name, *args, **kwargs):
+        if name.split(".")[0] in ("torch", "curvlinops", "jax", "kfac_jax"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", refuse)
+    assert main(["--peers"]) == 2
+    assert "pip install 'ngproof[peers]'" in capsys.readouterr().out
+    assert peers._rel([1.0, 2.0], [1.0, 2.0 + 2e-10]) == pytest.approx(1e-10, rel=1e-3)

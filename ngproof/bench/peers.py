@@ -1,0 +1,371 @@
+"""``python -m ngproof bench --peers``: ngproof.kernels beside curvlinops (PyTorch CPU)
+and kfac-jax (JAX CPU), in one process, on the same float64 weights and data.
+
+Installs nothing: ``pip install 'ngproof[peers]'`` (or ``tox -e peers``) first.
+Where plain ``torch`` resolves to a CUDA build, install the CPU wheel first;
+curvlinops' dependency backpack-for-pytorch pulls an unpinned torchvision that
+may demand a newer torch: ``pip uninstall torchvision`` afterwards (nothing
+measured here imports it).  ``--threads N`` limits every library to N threads
+(BLAS through threadpoolctl, ``torch.set_num_threads``, XLA's flags) — on a
+loaded machine one thread each gives the steadiest side-by-side ratios.
+
+Conventions, so that the three libraries compute the same numbers:
+
+* network: dense layers with biases, ReLU, softmax cross-entropy with mean
+  reduction; PyTorch's weight layout (out, in), the same in ngproof; kfac-jax
+  sees ``x @ Wᵀ`` (its weight is our ``Wᵀ``);
+* K-FAC factors: bias appended to the input (``Ã`` with a trailing ones
+  row/column; curvlinops ``separate_weight_and_bias=False``), ``A = (1/N) Σ ã ãᵀ``,
+  ``G = (1/N) Σ g gᵀ`` for per-example output gradients g; "exact" is the
+  expectation over the model's labels (curvlinops ``FisherType.TYPE2``, kfac-jax
+  ``fisher_exact``), "empirical" uses the data labels (``FisherType.EMPIRICAL``;
+  kfac-jax's ``fisher_empirical`` back-propagates the mean-reduced loss, so its
+  G is ours divided by the batch size N: it is multiplied by N before comparing,
+  and its damped inverse is taken with λ/N and divided by N);
+* damped inverse: exact damping ``(Ã⊗G + λI)⁻¹ g`` (curvlinops
+  ``use_exact_damping=True``, kfac-jax ``exact_power=True``) and π-damping
+  (curvlinops ``use_heuristic_damping=True``; ours :func:`kfac_solve`);
+* Fisher–vector product: ``(1/N) Σ J_nᵀ Λ_n J_n v``: ours :class:`FisherOperator`,
+  curvlinops ``GGNLinearOperator``, and plain jit-compiled JAX (``jvp`` then
+  ``vjp``; kfac-jax has no public GGN-vector product);
+* optimizer: five steps from the same start on the same batch, exact Fisher:
+  :class:`KFACOptimizer` against kfac-jax's ``Optimizer`` with adaptive learning
+  rate, momentum and damping, exact inverses, ``inverse_update_period=1``,
+  ``curvature_ema=0.95``, ``damping_adaptation_decay=0.95`` (so ω = (19/20)^5 as
+  Martens & Grosse), no burn-in and no L2; the parameters after five steps must
+  agree.  Not run for the empirical-Fisher size (kfac-jax's scaling of G changes
+  the damped step there).
+
+A timing is printed only after the results agreed to a relative 1e-10
+(max |ours - peer| / max |peer|); ratios are medians of per-pair ratios of
+alternating blocks (``paired``), peer time / our time (> 1: ngproof faster).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+from ngproof import kernels as K
+
+from .suite import PEAK_FLOPS, paired
+
+AGREE = 1e-10
+SIZES = (
+    ("Worked Example 3: 100-50-10, B=64", [100, 50, 10], 64, "exact"),
+    ("784-512-512-10, B=256", [784, 512, 512, 10], 256, "exact"),
+    ("2048x2048 layer, B=1024 (empirical)", [2048, 2048], 1024, "empirical"),
+)
+
+
+def _rel(ours, peer) -> float:
+    ours, peer = np.asarray(ours, dtype=np.float64), np.asarray(peer, dtype=np.float64)
+    return float(np.abs(ours - peer).max() / max(np.abs(peer).max(), np.finfo(float).tiny))
+
+
+class Peers:
+    """Imports and model construction for curvlinops and kfac-jax."""
+
+    def __init__(self, threads: int | None = None):
+        if threads:
+            os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false "
+                                       f"intra_op_parallelism_threads={threads}").strip()
+        import torch  # noqa: F401
+        import curvlinops  # noqa: F401
+        import jax
+        import kfac_jax  # noqa: F401
+
+        jax.config.update("jax_enable_x64", True)
+        torch.set_default_dtype(torch.float64)
+        self.limits = None
+        if threads:
+            torch.set_num_threads(threads)
+            from threadpoolctl import threadpool_limits
+
+            self.limits = threadpool_limits(threads)
+        self.torch, self.jax = torch, jax
+
+    def versions(self) -> str:
+        import curvlinops
+        import jax
+        import kfac_jax
+
+        return (f"torch {self.torch.__version__} ({self.torch.get_num_threads()} threads), curvlinops "
+                f"{getattr(curvlinops, '__version__', '3.0.1')}, jax {jax.__version__}, kfac-jax "
+                f"{getattr(kfac_jax, '__version__', '?')}")
+
+    def torch_model(self, model, params):
+        nn = self.torch.nn
+        mods = []
+        for index, (W, b) in enumerate(model.unflatten(params)):
+            lin = nn.Linear(W.shape[1], W.shape[0])
+            with self.torch.no_grad():
+                lin.weight.copy_(self.torch.from_numpy(W))
+                lin.bias.copy_(self.torch.from_numpy(b))
+            mods.append(lin)
+            if index < len(model.shapes) - 1:
+                mods.append(nn.ReLU())
+        return nn.Sequential(*mods)
+
+    def jax_loss(self, model, params, X, y):
+        """kfac-jax's view of the network: weights ``Wᵀ``, a registered softmax cross-entropy."""
+        import jax.numpy as jnp
+        import kfac_jax
+
+        jax = self.jax
+        jparams = _jax_tree(model, params)
+
+        def logits(p, x):
+            a = x
+            for i, (W, b) in enumerate(p):
+                a = a @ W + b
+                if i < len(p) - 1:
+                    a = jax.nn.relu(a)
+            return a
+
+        def loss(p, batch):
+            x, t = batch
+            z = logits(p, x)
+            kfac_jax.register_softmax_cross_entropy_loss(z, t)
+            return jnp.mean(-jax.nn.log_softmax(z)[jnp.arange(z.shape[0]), t])
+
+        self._logits = logits
+        return jparams, (jnp.asarray(X), jnp.asarray(y)), loss
+
+    def jax_setup(self, model, params, X, y, fisher):
+        import jax.numpy as jnp
+        import kfac_jax
+
+        jax = self.jax
+        jparams, batch, loss = self.jax_loss(model, params, X, y)
+        logits = self._logits
+        mode = "fisher_exact" if fisher == "exact" else "fisher_empirical"
+        est = kfac_jax.BlockDiagonalCurvature(loss, default_estimation_mode=mode)
+        key = jax.random.PRNGKey(0)
+        state0 = est.init(key, (jparams, batch), exact_powers_to_cache=-1, approx_powers_to_cache=None)
+        n = X.shape[0]
+
+        # Data and weights are arguments of the jitted functions, never closed over: XLA
+        # would otherwise constant-fold work on them at compile time.
+        @jax.jit
+        def factors(state, p, b):
+            return est.update_curvature_matrix_estimate(state, ema_old=0.0, ema_new=1.0, identity_weight=0.0,
+                                                        batch_size=n, rng=key, func_args=(p, b))
+
+        @jax.jit
+        def inverse(state, grads, lam):
+            state = est.update_cache(state, identity_weight=lam, exact_powers=-1, approx_powers=None,
+                                     eigenvalues=False, pmap_axis_name=None)
+            return est.multiply_inverse(state, grads, identity_weight=lam, exact_power=True, use_cached=True,
+                                        pmap_axis_name=None)
+
+        @jax.jit
+        def fvp(p, x, v):
+            z, jv = jax.jvp(lambda q: logits(q, x), (p,), (v,))
+            prob = jax.nn.softmax(z)
+            lam_v = prob * jv - prob * jnp.sum(prob * jv, axis=1, keepdims=True)
+            _, pull = jax.vjp(lambda q: logits(q, x), p)
+            return pull(lam_v / x.shape[0])[0]
+
+        return jparams, batch, state0, factors, inverse, fvp
+
+
+def _jax_tree(model, flat):
+    import jax.numpy as jnp
+
+    return [(jnp.asarray(W.T), jnp.asarray(b)) for W, b in model.unflatten(flat)]
+
+
+def _jax_flat(tree):
+    return np.concatenate([np.concatenate([np.asarray(W).T.ravel(), np.asarray(b)]) for W, b in tree])
+
+
+def _block(fn):
+    """Run fn and wait for JAX's asynchronous result."""
+    def run():
+        out = fn()
+        try:
+            import jax
+            jax.block_until_ready(out)
+        except Exception:  # not a JAX value
+            pass
+        return out
+    return run
+
+
+class Report:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, size, task, peer, ours, theirs, ratio, agree, extra=""):
+        ok = agree <= AGREE
+        self.rows.append((size, task, peer, ours, theirs, ratio, agree, ok, extra))
+        shown = f"{ratio:6.2f}x" if ok else "  (not counted)"
+        print(f"  {task:<34} vs {peer:<12} ours {ours * 1e3:9.2f} ms  peer {theirs * 1e3:9.2f} ms  "
+              f"{shown}  agree {agree:.1e}{'' if ok else ' > 1e-10'} {extra}", flush=True)
+
+
+def _gemm_fraction(flops: float, seconds: float, threads: int | None) -> str:
+    """GFLOP/s against this machine's float64 GEMM peak for the threads in use (BENCH.md: ~52 per core)."""
+    cores = min(threads or os.cpu_count() or 2, os.cpu_count() or 2, 2)
+    peak = PEAK_FLOPS * cores / 2
+    return f"[{flops / seconds / 1e9:.0f} GFLOP/s = {100 * flops / seconds / peak:.0f}% of the {cores}-thread GEMM peak]"
+
+
+def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, threads=None) -> None:
+    torch = peers.torch
+    from curvlinops import GGNLinearOperator, KFACInverseLinearOperator, KFACLinearOperator
+    from curvlinops.kfac import FisherType
+
+    print(f"{label}:", flush=True)
+    rng = np.random.default_rng(0)
+    model = K.MLP(sizes, activation="relu")
+    params = model.init_params(0)
+    X = rng.standard_normal((n, sizes[0]))
+    y = rng.integers(0, sizes[-1], n)
+    lam = 1e-2
+    tmodel = peers.torch_model(model, params)
+    tparams = list(tmodel.parameters())
+    data = [(torch.from_numpy(X), torch.from_numpy(y))]
+    loss_func = torch.nn.CrossEntropyLoss()
+    ftype = FisherType.TYPE2 if fisher == "exact" else FisherType.EMPIRICAL
+
+    def cl_kfac():
+        op = KFACLinearOperator(tmodel, loss_func, tparams, data, fisher_type=ftype, separate_weight_and_bias=False,
+                                check_deterministic=False, num_data=n, num_per_example_loss_terms=1)
+        op.compute_kronecker_factors()
+        return op
+
+    def ours_factors():
+        return model.kfac_factors(params, X, y=y, fisher=fisher)
+
+    # --- K-FAC factors of all layers -------------------------------------------------
+    mine = ours_factors()
+    op = cl_kfac()
+    names = list(op._input_covariances)
+    agree = max(max(_rel(A, op._input_covariances[k].numpy()), _rel(G, op._gradient_covariances[k].numpy()))
+                for (A, G), k in zip(mine, names))
+    t_ours, t_cl, ratio = paired(ours_factors, cl_kfac, repeats)
+    flops = sum(2 * n * i * o for o, i in model.shapes) * 2 + sum(n * ((i + 1) ** 2 + o * o) for o, i in model.shapes)
+    report.add(label, "K-FAC factors, all layers", "curvlinops", t_ours, t_cl, ratio, agree,
+               _gemm_fraction(flops, t_ours, threads) if sizes[0] >= 2048 else "")
+    jparams, jbatch, state0, jfactors, jinverse, jfvp = peers.jax_setup(model, params, X, y, fisher)
+    jstate = _block(lambda: jfactors(state0, jparams, jbatch))()
+    g_scale = n if fisher == "empirical" else 1  # kfac-jax's empirical G is ours / N (see the module docstring)
+    agree = max(max(_rel(A, np.asarray(bs.factors[0].value)), _rel(G, g_scale * np.asarray(bs.factors[1].value)))
+                for (A, G), bs in zip(mine, jstate.blocks_states))
+    t_ours, t_kj, ratio = paired(ours_factors, _block(lambda: jfactors(state0, jparams, jbatch)), repeats)
+    report.add(label, "K-FAC factors, all layers", "kfac-jax", t_ours, t_kj, ratio, agree)
+
+    # --- damped inverse applied to the gradient ----------------------------------------
+    grad = model.gradient(params, X, y)
+
+    def ours_exact():
+        return np.concatenate([np.concatenate([s[:, :-1].ravel(), s[:, -1]]) for s in (
+            K.kfac_solve_exact(A, G, np.hstack([W, b[:, None]]), lam)
+            for (A, G), (W, b) in zip(mine, model.unflatten(grad)))])
+
+    def ours_pi():
+        return np.concatenate([np.concatenate([s[:, :-1].ravel(), s[:, -1]]) for s in (
+            K.kfac_solve(A, G, np.hstack([W, b[:, None]]), lam)
+            for (A, G), (W, b) in zip(mine, model.unflatten(grad)))])
+
+    tgrad = [torch.from_numpy(np.ascontiguousarray(p)) for W, b in model.unflatten(grad) for p in (W, b)]
+
+    def cl_inverse(heuristic):
+        def run():
+            inv = KFACInverseLinearOperator(op, damping=lam, use_exact_damping=not heuristic,
+                                            use_heuristic_damping=heuristic, cache=False)
+            return np.concatenate([t.numpy().ravel() for t in inv @ tgrad])
+        return run
+
+    for name, ours_fn, heuristic in (("exact-damped inverse x gradient", ours_exact, False),
+                                     ("pi-damped inverse x gradient", ours_pi, True)):
+        agree = _rel(ours_fn(), cl_inverse(heuristic)())
+        t_ours, t_cl, ratio = paired(ours_fn, cl_inverse(heuristic), repeats)
+        report.add(label, name, "curvlinops", t_ours, t_cl, ratio, agree)
+    jgrad = _jax_tree(model, grad)
+    # kfac-jax's empirical curvature is ours / N: (K/N + (λ/N) I)⁻¹ = N (K + λI)⁻¹
+    kj = _block(lambda: jinverse(jstate, jgrad, lam / g_scale))
+    agree = _rel(ours_exact(), _jax_flat(kj()) / g_scale)
+    t_ours, t_kj, ratio = paired(ours_exact, kj, repeats)
+    report.add(label, "exact-damped inverse x gradient", "kfac-jax", t_ours, t_kj, ratio, agree)
+
+    # --- Fisher-vector product -------------------------------------------------------------
+    v = rng.standard_normal(model.num_params)
+    fisher_op = K.FisherOperator(model, params, X)
+    ggn = GGNLinearOperator(tmodel, loss_func, tparams, data, check_deterministic=False, num_data=n)
+    tv = [torch.from_numpy(np.ascontiguousarray(p)) for W, b in model.unflatten(v) for p in (W, b)]
+
+    def ours_fvp():
+        return fisher_op.matvec(v)
+
+    def cl_fvp():
+        return np.concatenate([t.numpy().ravel() for t in ggn @ tv])
+
+    agree = _rel(ours_fvp(), cl_fvp())
+    t_ours, t_cl, ratio = paired(ours_fvp, cl_fvp, repeats)
+    report.add(label, "Fisher-vector product", "curvlinops", t_ours, t_cl, ratio, agree)
+    jv = _jax_tree(model, v)
+    jax_fvp = _block(lambda: jfvp(jparams, jbatch[0], jv))
+    agree = _rel(ours_fvp(), _jax_flat(jax_fvp()))
+    t_ours, t_j, ratio = paired(ours_fvp, jax_fvp, repeats)
+    report.add(label, "Fisher-vector product", "JAX jit", t_ours, t_j, ratio, agree)
+    if fisher == "exact":
+        bench_optimizer(peers, report, label, model, params, X, y, repeats)
+
+
+def bench_optimizer(peers, report, label, model, params, X, y, repeats, steps=5, lam=1e-1) -> None:
+    import jax
+    import jax.numpy as jnp
+    import kfac_jax
+
+    jparams, jbatch, loss = peers.jax_loss(model, params, X, y)
+    opt = kfac_jax.Optimizer(
+        value_and_grad_func=jax.value_and_grad(loss), l2_reg=0.0, use_adaptive_learning_rate=True,
+        use_adaptive_momentum=True, use_adaptive_damping=True, initial_damping=lam, curvature_ema=0.95,
+        damping_adaptation_decay=0.95, inverse_update_period=1, use_exact_inverses=True,
+        estimation_mode="fisher_exact", num_burnin_steps=0, multi_device=False)
+    key = jax.random.PRNGKey(0)
+    start_state = opt.init(jparams, key, jbatch)
+
+    def theirs():
+        p, state = jax.tree.map(jnp.array, jparams), jax.tree.map(jnp.array, start_state)  # the step donates them
+        for k in range(steps):
+            p, state, _ = opt.step(p, state, key, batch=jbatch, global_step_int=k)
+        return jax.block_until_ready(p)
+
+    def ours():
+        optimizer, p = K.KFACOptimizer(model, damping=lam, inverse_every=1, fisher="exact"), params
+        for _ in range(steps):
+            p, _ = optimizer.step(p, X, y)
+        return p
+
+    agree = _rel(ours() - params, _jax_flat(theirs()) - params)
+    t_ours, t_kj, ratio = paired(ours, theirs, max(3, repeats // 3))
+    report.add(label, f"K-FAC optimizer step ({steps} steps)", "kfac-jax", t_ours / steps, t_kj / steps, ratio, agree)
+
+
+def main(quick: bool = False, threads: int | None = None) -> int:
+    try:
+        peers = Peers(threads)
+    except ImportError as error:
+        print(f"bench --peers needs the optional peers: pip install 'ngproof[peers]' ({error})")
+        return 2
+    print(f"ngproof vs peers, float64, one process; {peers.versions()}; numpy {np.__version__}; "
+          f"{os.cpu_count()} cores, threads per library {threads or 'default'}, load average "
+          f"{os.getloadavg()[0]:.1f} at the start")
+    print("ratio = peer time / ngproof time (median of per-pair ratios, alternating blocks); "
+          "a row counts only when the results agree to 1e-10")
+    report = Report()
+    start = time.perf_counter()
+    for label, sizes, n, fisher in (SIZES[:1] if quick else SIZES):
+        bench_size(peers, report, label, sizes, n, fisher, 5 if quick else (15 if sizes[0] < 2048 else 5), threads)
+    counted = [r for r in report.rows if r[7]]
+    behind = [r for r in counted if r[5] < 1]
+    print(f"load average at the end {os.getloadavg()[0]:.1f}; {time.perf_counter() - start:.0f} s; "
+          f"{len(counted)}/{len(report.rows)} rows agreed; ngproof behind in {len(behind)}: "
+          + ", ".join(f"{r[0].split(':')[0]} {r[1]} vs {r[2]} ({r[5]:.2f}x)" for r in behind))
+    return 0
