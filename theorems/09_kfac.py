@@ -399,7 +399,10 @@ def _(c):
        statement=r"(A\otimes G+\lambda I)^{-1} = (Q_A\otimes Q_G)\,\mathrm{diag}\big(\tfrac{1}{\alpha_i\gamma_j+\lambda}\big)"
                  r"\,(Q_A\otimes Q_G)^T,\quad A = Q_A\,\mathrm{diag}(\alpha)\,Q_A^T,\ G = Q_G\,\mathrm{diag}(\gamma)\,Q_G^T",
        source=(SECTION, INVERSE),
-       depends_on=("kfac.kronecker-inverse", "kfac.vec-convention"), tags=("kfac", "damping", "kronecker"))
+       depends_on=("kfac.kronecker-inverse", "kfac.vec-convention"), tags=("kfac", "damping", "kronecker"),
+       reading="The sentence's point, that only the two small factors need inverting, read as extending to the "
+               "damping the lesson prescribes: (A ⊗ G + λI)⁻¹ v needs only eigendecompositions of A and G, never the "
+               "d × d Kronecker product; checked against the dense damped inverse.")
 def _(c):
     theta, phi, lam = sp.symbols("theta phi lambda", real=True)
     alpha, gamma = sp.symbols("alpha1:3", real=True), sp.symbols("gamma1:3", real=True)
@@ -432,7 +435,10 @@ def _(c):
                  r"\mathrm{diag}\,\pi-\pi\pi^T \ \Rightarrow\ \mathbb{E}[G_{\mathrm{MC}}] = G_{\mathrm{exact}}",
        source=("Empirical Fisher", "When possible, compute the Fisher using samples from the model's own predictive "
                                    "distribution, not the data distribution."),
-       depends_on=("categorical.fisher",), tags=("kfac", "empirical-fisher"))
+       depends_on=("categorical.fisher",), tags=("kfac", "empirical-fisher"),
+       reading="The advice applied to K-FAC's output factor G: with labels drawn from the model's predictive "
+               "distribution the estimate of G is unbiased for the exact G (and does not depend on the data "
+               "labels), while G from the data labels is the empirical factor, which differs from it.")
 def _(c):
     p = sp.symbols("p1:3", positive=True)
     pi = sp.Matrix([p[0], p[1], 1 - p[0] - p[1]])

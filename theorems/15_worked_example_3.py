@@ -112,7 +112,9 @@ def _(c):
        source=(SECTION, r"K-FAC factorizes it as $I_{W_2} \approx A_1 \otimes G_2$: - $A_1 = \mathbb{E}[\mathbf{h} "
                         r"\mathbf{h}^T]$: $50 \times 50$ = 2,500 entries - $G_2 = \mathbb{E}[\mathbf{g}_2 "
                         r"\mathbf{g}_2^T]$: $10 \times 10$ = 100 entries"),
-       depends_on=("example3.factor-sizes",), tags=("worked-example", "kfac"))
+       depends_on=("example3.factor-sizes",), tags=("worked-example", "kfac"),
+       reading="The example's dimensions read on an actual 100-50-10 network: the K-FAC factors computed from it "
+               "for W₂ (bias as its own block) are 50 × 50 and 10 × 10, as the lesson says.")
 def _(c):
     model, params, X, hidden, probs, _ = example_network(0)
     A, G = model.kfac_factors(params, X, fisher="exact", bias="separate")[1]
