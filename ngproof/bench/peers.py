@@ -44,6 +44,7 @@ alternating blocks (``paired``), peer time / our time (> 1: ngproof faster).
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 import numpy as np
@@ -352,7 +353,7 @@ def main(quick: bool = False, threads: int | None = None) -> int:
     try:
         peers = Peers(threads)
     except ImportError as error:
-        print(f"bench --peers needs the optional peers: pip install 'ngproof[peers]' ({error})")
+        print(f"bench --peers needs the optional peers: pip install 'ngproof[peers]' ({error})", file=sys.stderr)
         return 2
     print(f"ngproof vs peers, float64, one process; {peers.versions()}; numpy {np.__version__}; "
           f"{os.cpu_count()} cores, threads per library {threads or 'default'}, load average "
