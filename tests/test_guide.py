@@ -171,3 +171,29 @@ def test_a_guide_whose_output_differs_fails(tmp_path):
         follow("```console\n$ exit 3\n```\n", tmp_path)
     with pytest.raises(AssertionError, match="cannot run"):
         follow("```yaml\nkey: value\n```\n", tmp_path)
+
+
+def test_the_courses_html_report_has_no_figures_of_lesson_24_02(guide):
+    _, course = guide
+    page = (course / "reports" / "ngproof.html").read_text(encoding="utf-8")
+    assert 'id="figures"' not in page and "Worked Example 3" not in page
+    assert "03-01.second-derivative-as-written" in page
+
+
+def test_pytest_honours_a_claims_timeout_in_the_course(guide):
+    _, course = guide
+    slow = course / "theorems" / "03-01" / "90_slow.py"
+    slow.write_text(
+        "import time\n\nfrom ngproof import claim\n\n\n"
+        '@claim("03-01.slow", title="sleeps past its limit", statement="-", timeout=2,\n'
+        '       source=("The Newton Step", "one step moves"), reading="a claim that overruns its own 2 s limit")\n'
+        "def _(c):\n    time.sleep(30)\n", encoding="utf-8")
+    try:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pytest", "--ngproof", "theorems", "-q", "-p", "no:cacheprovider",
+                               "-k", "slow"], cwd=course, capture_output=True, text=True, timeout=120)
+        seconds = time.perf_counter() - start
+    finally:
+        slow.unlink()
+    assert done.returncode == 1 and re.search(r"\b1 failed\b", done.stdout), done.stdout
+    assert "timeout" in done.stdout and seconds < 25
