@@ -196,3 +196,11 @@ def test_the_contradiction_check_normalises_quotes_and_spares_corrections():
     assert contradictions(claims) == [("same", "lesson", sentence), ("noted", "lesson", sentence),
                                       ("part", "lesson", sentence),
                                       ("formula-too", "formula", "$I_\\ell \\approx A \\otimes G$")]
+
+
+def test_every_passage_of_the_lesson_is_covered_or_listed_as_uncheckable(catalogue, lesson):
+    from ngproof.course.coverage import measure
+
+    coverage = measure(lesson, catalogue)
+    uncovered = [p.text[:80] for p in coverage.passages if p.status == "uncovered"]
+    assert uncovered == [] and coverage.summary()["stale_citations"] == 0

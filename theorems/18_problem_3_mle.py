@@ -235,3 +235,5 @@ uncheckable(SECTION, r"Problem 3: Consider minimizing $\mathcal{L}(\theta) = -\l
             "sets up the problem (the loss to use); the claims of Problem 3 check what follows from it")
 uncheckable(SECTION, r"$\mathcal{L}(\theta) = -\log p(y \mid \theta)$.",
             "restates the loss being minimised: a definition")
+uncheckable(SECTION, r"Since natural gradient is $I^{-1}\nabla\mathcal{L}$, it also vanishes.",
+            "the answer's one-line argument for the statement checked as problem3.vanishes-where-gradient-vanishes")
