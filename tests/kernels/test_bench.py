@@ -39,5 +39,5 @@ def test_peers_without_the_optional_libraries_says_what_to_install(capsys, monke
 
     monkeypatch.setattr(builtins, "__import__", refuse)
     assert main(["--peers"]) == 2
-    assert "pip install 'ngproof[peers]'" in capsys.readouterr().out
+    assert "pip install 'ngproof[peers]'" in capsys.readouterr().err
     assert peers._rel([1.0, 2.0], [1.0, 2.0 + 2e-10]) == pytest.approx(1e-10, rel=1e-3)
