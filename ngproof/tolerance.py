@@ -39,8 +39,8 @@ class Comparison:
     @property
     def dtype(self) -> np.dtype:
         arrays = [np.asarray(self.computed), np.asarray(self.expected)]
-        floats = [a.dtype for a in arrays if np.issubdtype(a.dtype, np.floating)]
-        return min(floats, key=lambda d: d.itemsize) if floats else np.dtype(np.float64)
+        inexact = [a.dtype for a in arrays if np.issubdtype(a.dtype, np.inexact)]  # float or complex
+        return max(inexact, key=lambda d: np.finfo(d).eps) if inexact else np.dtype(np.float64)
 
     @property
     def tolerance(self) -> float:
@@ -49,8 +49,11 @@ class Comparison:
 
     @property
     def relative_error(self) -> float:
-        computed = np.asarray(self.computed, dtype=np.float64)
-        expected = np.asarray(self.expected, dtype=np.float64)
+        kind = np.complex128 if np.iscomplexobj(self.computed) or np.iscomplexobj(self.expected) else np.float64
+        computed = np.asarray(self.computed, dtype=kind)  # complex values are compared as complex, never cut
+        expected = np.asarray(self.expected, dtype=kind)
+        if expected.size == 0:
+            raise ValueError(f"{self.what or 'comparison'}: nothing to compare (empty arrays)")
         if computed.shape != expected.shape:
             raise ValueError(f"{self.what or 'comparison'}: shapes differ, {computed.shape} vs {expected.shape}")
         if not (np.all(np.isfinite(computed)) and np.all(np.isfinite(expected))):

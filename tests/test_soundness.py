@@ -165,3 +165,69 @@ def test_contradictory_evidence_is_an_error_showing_both(c):
 def test_an_observed_failure_does_not_refute(c):
     c.observe(False, detail="the loss went up once")
     assert c.evidence[-1].status == "inconclusive" and judge_status(c.evidence) == "inconclusive"
+
+
+# --- found by an adversarial review ----------------------------------------------------------------------
+
+def test_complex_values_are_compared_as_complex_never_cut_to_their_real_part(c):
+    c.fuzz(lambda a: close(np.array([a + 5j]), np.array([a + 0j])), st.floats(1, 2), scope="s")
+    assert c.evidence[-1].status != "verified"
+    assert not close(1 + 5j, 1 + 0j).ok and close(1 + 5j, 1 + 5j).ok
+
+
+def test_an_empty_comparison_is_an_error_not_agreement():
+    with pytest.raises(ValueError, match="nothing to compare"):
+        close(np.array([]), np.array([])).ok
+
+
+def test_a_zero_over_zero_side_is_never_a_counterexample(c):
+    x = sp.Symbol("x", real=True)
+    root_two = sp.sqrt(5 + 2 * sp.sqrt(6)) - sp.sqrt(3)  # equals √2, not written so
+    c.counterexample({x: root_two}, (x ** 2 - 2) / (x - sp.sqrt(2)), x + sp.sqrt(2), detail="0/0 at x = √2")
+    assert c.evidence[-1].status == "inconclusive"
+
+
+def test_a_domain_must_name_symbols_of_the_sides(c):
+    x = sp.Symbol("x", real=True)
+    with pytest.raises(ValueError, match="not a symbol of the sides"):
+        c.prove(sp.sqrt(x ** 2), x, scope="x in (0, 5)", domain={"x": (0, 5)})
+    c.prove(sp.sqrt(x ** 2), x, scope="x in (0, 5)", domain={x: (0, 5)})
+    assert c.evidence[-1].status != "refuted"
+
+
+def test_counterexample_values_must_respect_the_symbols_assumptions(c):
+    x = sp.Symbol("x", positive=True)
+    with pytest.raises(ValueError, match="not positive"):
+        c.counterexample({x: -1}, sp.log(x ** 2), 2 * sp.log(x), detail="outside the domain")
+    with pytest.raises(ValueError, match="symbol object itself"):
+        c.counterexample({"x": 1}, x, 1, detail="a name")
+
+
+def test_a_float_recomputation_of_an_exact_number_is_judged_at_the_refutation_threshold(c):
+    c.example("percent", 0.07 * 100, "7")
+    assert c.evidence[-1].status == "verified"
+    c.example("total", 0.7 * 180000.0, "126,000")
+    assert c.evidence[-1].status == "verified"
+    c.example("total", 125000.0, "126,000")
+    assert c.evidence[-1].status == "refuted"
+
+
+def test_bound_variables_and_declared_functions_are_honoured_at_the_points(c):
+    x = sp.Symbol("x", real=True)
+    c.prove(sp.Derivative(x ** 3, x), 3 * x ** 2, scope="all x")
+    assert c.evidence[-1].status == "proved"
+    f = sp.Function("f", positive=True)
+    c.prove(sp.log(f(x) ** 2), 2 * sp.log(f(x)), scope="positive f", rewriters=[("expand_log", sp.expand_log)])
+    assert c.evidence[-1].status in ("proved", "inconclusive")
+    assert c.evidence[-1].status != "error"
+
+
+def test_a_fuzz_test_must_return_comparisons(c):
+    with pytest.raises(ValueError, match="close"):
+        c.fuzz(lambda v: np.isclose(v, v), st.floats(0, 1), scope="s")
+
+
+def test_a_matrix_against_a_scalar_zero_says_how_to_write_it(c):
+    m = sp.Matrix([[1, 2], [3, 4]])
+    with pytest.raises(ValueError, match="sp.zeros"):
+        c.prove(m * m - m * m, 0, scope="s")

@@ -82,7 +82,10 @@ def difference(lhs, rhs):
         if len(lhs) != len(rhs):
             raise ValueError(f"sides have different lengths: {len(lhs)} and {len(rhs)}")
         return [difference(a, b) for a, b in zip(lhs, rhs)]
-    if isinstance(lhs, (sp.MatrixBase, sp.MatrixExpr)) and lhs.shape != rhs.shape:
+    matrices = [isinstance(side, (sp.MatrixBase, sp.MatrixExpr)) for side in (lhs, rhs)]
+    if matrices[0] != matrices[1]:
+        raise ValueError("one side is a matrix and the other a scalar: compare a matrix with sp.zeros(rows, cols)")
+    if matrices[0] and lhs.shape != rhs.shape:
         raise ValueError(f"sides have different shapes: {lhs.shape} and {rhs.shape}")
     return lhs - rhs
 

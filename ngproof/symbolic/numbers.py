@@ -12,6 +12,8 @@ are compared exactly.  Anything else is evaluated at two precisions,
 * ``equal``: the gap is below ``EQUAL`` at both precisions (rounding of a
   50-digit evaluation, nothing more);
 * ``apart`` too: one side infinite (``±∞``, ``zoo``) and the other finite;
+* a side evalf cannot tell from 0 (an exact cancellation, or a 0/0 quotient) is
+  ``equal`` to another zero and ``undecided`` against anything else;
 * ``undecided``: a side whose value moves between the two precisions by more
   than ``STABLE = 1e-30`` (evalf's answer for a quotient by an exact zero), or — a quadrature accurate to 1e-23, a value
   that passed through 15-digit text, a gap that shrinks with precision.
@@ -81,15 +83,18 @@ class Gap:
     relative: sp.Basic  # at HIGH_DIGITS (exact for rationals); nan when undefined
 
 
-def _value(expr: sp.Basic, digits: int) -> sp.Basic:
-    """``expr`` to ``digits`` digits; a float left with no significant bits (a sum that cancels to
-    nothing at this precision, which evalf returns as e.g. ``0.e-160``) is 0."""
+def _value(expr: sp.Basic, digits: int) -> sp.Basic | None:
+    """``expr`` to ``digits`` digits, or None for a value evalf cannot resolve from 0: a float with no
+    significant bits (``0.e-160``), as a sum that cancels exactly returns — but so does a 0/0 quotient.
+    Such a value equals another zero and decides nothing else."""
     value = sp.N(expr, digits)
     if isinstance(value, sp.Float) and value._prec < 20:
-        return sp.S.Zero
+        return None
     if value.is_number and not value.is_real and not value.has(*_UNDEFINED):
         re, im = (_value(part, digits) for part in value.as_real_imag())
-        return re + sp.I * im
+        if re is None and im is None:
+            return None
+        return (re or sp.S.Zero) + sp.I * (im or sp.S.Zero)  # one unresolved part beside a resolved one: 0
     return value
 
 
@@ -122,6 +127,9 @@ def gap(lhs, rhs) -> Gap:
         relative = sp.S.Zero if scale == 0 else abs(lhs - rhs) / scale
         return Gap("equal" if relative == 0 else "apart", relative)
     values = [(_value(side, LOW_DIGITS), _value(side, HIGH_DIGITS)) for side in (lhs, rhs)]
+    if any(v is None for pair in values for v in pair):  # a side evalf cannot tell from 0
+        zero = [all(v is None or v == 0 for v in pair) for pair in values]
+        return Gap("equal", sp.S.Zero) if all(zero) else Gap("undecided", sp.nan)
     if any(v.has(*_UNDEFINED) or not v.is_number for pair in values for v in pair):
         return Gap("undefined", sp.nan)
     if not all(_stable(*pair) for pair in values):
@@ -143,8 +151,11 @@ def sign(value) -> str:
     if value.is_Rational:
         return "negative" if value < 0 else "nonnegative"
     low, high = _value(value, LOW_DIGITS), _value(value, HIGH_DIGITS)
-    if not (low.is_number and high.is_number) or low.has(*_UNDEFINED) or high.has(*_UNDEFINED):
-        return "undefined"
+    if low is None or high is None:
+        return "undecided"
+    if not (low.is_number and high.is_number) or low.has(*_UNDEFINED) or high.has(*_UNDEFINED) \
+            or low.is_real is False or high.is_real is False:
+        return "undefined"  # not a real number there: no sign to judge
     if not _stable(low, high):
         return "undecided"
     if low < 0 and high < 0 and abs(low - high) <= abs(high) / 100:
@@ -152,3 +163,20 @@ def sign(value) -> str:
     if low >= 0 and high >= 0:
         return "nonnegative"
     return "undecided"
+
+
+_FACTS = (("positive", lambda v: v > 0), ("negative", lambda v: v < 0), ("nonnegative", lambda v: v >= 0),
+          ("nonpositive", lambda v: v <= 0), ("nonzero", lambda v: v != 0), ("zero", lambda v: v == 0),
+          ("integer", lambda v: v.is_integer), ("real", lambda v: v.is_real))
+
+
+def check_assumptions(symbol: sp.Symbol, value: sp.Basic) -> None:
+    """Raise ValueError if ``value`` breaks an assumption declared on ``symbol`` (a counterexample
+    outside the claim's domain refutes nothing)."""
+    facts = symbol.assumptions0
+    for fact, holds in _FACTS:
+        if facts.get(fact) is True:
+            verdict = holds(value) if fact in ("integer", "real") else (holds(value) if value.is_real else False)
+            if verdict is False or verdict == sp.false:
+                raise ValueError(f"counterexample value {symbol} = {value} is not {fact}, as {symbol} is declared: "
+                                 "a point outside the claim's domain refutes nothing")

@@ -20,7 +20,7 @@ from sympy.core.function import AppliedUndef
 Domain = Mapping[sp.Symbol, tuple]
 _SPAN = 5
 # true assumptions that no rational point satisfies
-_REFUSED = ("noninteger", "irrational", "transcendental", "prime", "composite", "polar", "imaginary", "infinite",
+_REFUSED = ("irrational", "transcendental", "prime", "composite", "polar", "imaginary", "infinite",
             "antihermitian")
 
 
@@ -32,6 +32,9 @@ def _draw(symbol: sp.Symbol, rng: random.Random, interval: tuple | None) -> sp.R
     facts = {k for k, v in symbol.assumptions0.items() if v}
     if "zero" in facts:
         return sp.S.Zero
+    if symbol.assumptions0.get("real") is False or symbol.assumptions0.get("rational") is False:
+        raise UnsampleableSymbol(f"symbol {symbol} is declared not real (or not rational): no rational point "
+                                 "satisfies it")
     refused = [k for k in _REFUSED if k in facts]
     if refused:
         raise UnsampleableSymbol(f"symbol {symbol} is declared {refused[0]}: no rational point satisfies it")
@@ -61,6 +64,8 @@ def _draw(symbol: sp.Symbol, rng: random.Random, interval: tuple | None) -> sp.R
             continue
         if "even" in facts and value % 2 or "odd" in facts and not value % 2:
             continue
+        if "noninteger" in facts and value.is_integer:
+            continue
         return value
     raise UnsampleableSymbol(f"symbol {symbol}: found no value satisfying its assumptions in [{low}, {high}]")
 
@@ -69,10 +74,19 @@ def _matrix(symbol: sp.MatrixSymbol, rows: int, cols: int, rng: random.Random) -
     return sp.Matrix(rows, cols, lambda i, j: sp.Rational(rng.randint(-40, 40), rng.randint(1, 8)))
 
 
-def _polynomial(arity: int, rng: random.Random) -> sp.Lambda:
-    args = sp.symbols(f"_x0:{arity}")
+def _polynomial(applied, rng: random.Random) -> sp.Lambda:
+    """A seeded cubic in the function's arguments, kept positive (1 + p²), negative or nonnegative (p²)
+    when the function is declared so."""
+    args = sp.symbols(f"_x0:{len(applied.args)}")
     monomials = sorted(sp.itermonomials(args, 3), key=sp.default_sort_key)
-    return sp.Lambda(args, sum(sp.Rational(rng.randint(-9, 9), rng.randint(1, 4)) * m for m in monomials))
+    poly = sum(sp.Rational(rng.randint(-9, 9), rng.randint(1, 4)) * m for m in monomials)
+    if applied.is_positive:
+        poly = 1 + poly ** 2
+    elif applied.is_negative:
+        poly = -1 - poly ** 2
+    elif applied.is_nonnegative:
+        poly = poly ** 2
+    return sp.Lambda(args, poly)
 
 
 def exact_points(exprs, seed: int, count: int, domain: Domain | None = None) -> Iterator[dict]:
@@ -83,7 +97,7 @@ def exact_points(exprs, seed: int, count: int, domain: Domain | None = None) -> 
     every undefined function to a polynomial (a ``Lambda``).
     """
     exprs = [sp.sympify(e) if not isinstance(e, sp.MatrixBase) else e for e in exprs]
-    functions = {f.func: len(f.args) for e in exprs for f in sorted(e.atoms(AppliedUndef), key=str)}
+    functions = {f.func: f for e in exprs for f in sorted(e.atoms(AppliedUndef), key=str)}
     symbols = sorted(set().union(*(e.free_symbols for e in exprs)) if exprs else set(), key=str)
     matrices = sorted({m for e in exprs for m in e.atoms(sp.MatrixSymbol)}, key=str)
     dimension_symbols = sorted({s for m in matrices for s in sp.Tuple(*m.shape).free_symbols}, key=str)
@@ -92,7 +106,7 @@ def exact_points(exprs, seed: int, count: int, domain: Domain | None = None) -> 
     domain = dict(domain or {})
     drawn = 0
     while True:
-        point: dict = {f: _polynomial(arity, rng) for f, arity in sorted(functions.items(), key=str)}
+        point: dict = {f: _polynomial(applied, rng) for f, applied in sorted(functions.items(), key=str)}
         for dim in dimension_symbols:
             point[dim] = sp.Integer(rng.choice((2, 3)))
         for m in matrices:
@@ -116,7 +130,9 @@ def substitute(expr, point: dict):
         expr = expr.subs(functions).doit()
     if matrices:
         expr = expr.xreplace(matrices).doit()
-    expr = expr.xreplace(scalars)
+    # subs respects bound variables (of a Derivative, Integral, Limit, Sum); xreplace, much faster, does not
+    bound = (sp.Derivative, sp.Integral, sp.Limit, sp.Sum, sp.Product, sp.Subs)
+    expr = expr.subs(scalars) if expr.has(*bound) else expr.xreplace(scalars)
     if isinstance(expr, sp.MatrixExpr) and not isinstance(expr, sp.MatrixBase):
         expr = expr.doit()
         expr = expr.as_explicit() if isinstance(expr, sp.MatrixExpr) else expr

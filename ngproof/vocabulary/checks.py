@@ -29,7 +29,8 @@ from ngproof.vocabulary.evidence import Evidence
 from ngproof.vocabulary.profiles import PROFILES, profile_settings
 from ngproof.symbolic import (Rewriter, difference, entries, has_float, proves_nonnegative, reduce_to_zero,
                               relations_of)
-from ngproof.symbolic.numbers import HIGH_DIGITS, LOW_DIGITS, InexactInput, exact_number, gap, require_exact
+from ngproof.symbolic.numbers import (APART, LOW_DIGITS, check_assumptions, exact_number, gap,
+                                      require_exact)
 from ngproof.symbolic.points import Domain
 from ngproof.symbolic.validation import check_equality, check_nonnegative, shown
 from ngproof.tolerance import MAX_TOLERANCE, Comparison
@@ -99,7 +100,7 @@ def exact_difference_is_nonzero(lhs, rhs, values: dict | None = None) -> tuple[b
         if g.verdict == "undefined":
             raise ValueError("a side is undefined (division by zero) at these values")
         confirmed |= g.verdict == "apart"
-        if g.relative.is_number and g.relative > worst:
+        if g.relative.is_extended_real and g.relative > worst:
             worst = g.relative
     return confirmed, f"relative {sp.N(worst, 3)}"
 
@@ -127,6 +128,23 @@ def _fingerprint(drawn) -> bytes:
         return hashlib.sha256(pickle.dumps(drawn)).digest()
     except Exception:  # an object that cannot be pickled: its text
         return repr(drawn).encode()
+
+
+def _check_domain(domain, sides) -> None:
+    """Every key of ``domain`` must be a free symbol of the sides (a name or a differently-assumed symbol
+    would be ignored silently, and the points would leave the domain)."""
+    if not domain:
+        return
+    present = set().union(*(sp.sympify(e).free_symbols if not isinstance(e, (sp.MatrixBase, sp.MatrixExpr))
+                            else e.free_symbols for e in _flat_sides(sides)))
+    strangers = [key for key in domain if not isinstance(key, sp.Symbol) or key not in present]
+    if strangers:
+        raise ValueError(f"domain names {strangers[0]!r}, which is not a symbol of the sides: use the symbol object "
+                         "itself, with the same assumptions")
+
+
+def _flat_sides(sides) -> list:
+    return [e for side in sides for e in _flat_sides(side)] if isinstance(sides, (list, tuple)) else [sides]
 
 
 def _closed(sides) -> bool:
@@ -171,9 +189,14 @@ class Checks:
         if has_float((lhs, rhs)):
             text = "a side contains floating-point numbers, which sympy rounds: no proof (use sp.Rational)"
             return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))
+        _check_domain(domain, (lhs, rhs))
         reduction = reduce_to_zero(difference(lhs, rhs), rewriters)
         if reduction.zero and _closed((lhs, rhs)):
             steps.append({"label": f"left − right, by {reduction.method}", "latex": "0"})
+            numbers = check_equality(lhs, rhs, seed=0, conditions=reduction.conditions, points=1)
+            if numbers.verdict != "holds":
+                text = f"the reduction by {reduction.method} is unsound on these numbers: {numbers.detail}"
+                return self._record(Evidence("symbolic", "error", text, scope=scope, steps=steps))
             text = (detail or "left − right = 0") + " (exact arithmetic on these numbers: a computation, not a proof " \
                                                   "of a general statement)"
             return self._record(Evidence("example", "verified", text, scope=scope, steps=steps, cases=1))
@@ -208,8 +231,9 @@ class Checks:
         if has_float(expr):
             text = "the expression contains floating-point numbers, which sympy rounds: no proof (use sp.Rational)"
             return self._record(Evidence("symbolic", "inconclusive", text, scope=scope, steps=steps))
+        _check_domain(domain, expr)
         ok, method = proves_nonnegative(expr, rewriters)
-        if ok and _closed(expr):
+        if ok and _closed(expr) and check_nonnegative(expr, seed=0, points=1).verdict == "holds":
             text = (detail or f"≥ 0 ({method})") + " (exact arithmetic on these numbers, not a general proof)"
             return self._record(Evidence("example", "verified", text, scope=scope, steps=steps, cases=1))
         points = check_nonnegative(expr, seed=self._points_seed("nonnegative"), domain=domain,
@@ -256,9 +280,10 @@ class Checks:
             state["cases"] += 1
             state["distinct"].add(_fingerprint(drawn))
             result = test(*drawn)
-            comparisons = [result] if isinstance(result, Comparison) else list(result)
-            if not comparisons:
-                raise ValueError("a fuzz test must return at least one comparison")
+            comparisons = [result] if isinstance(result, Comparison) else list(result) \
+                if isinstance(result, (list, tuple)) else None
+            if not comparisons or not all(isinstance(c, Comparison) for c in comparisons):
+                raise ValueError(f"a fuzz test must return close(...) comparisons (one or a list), not {result!r:.60}")
             informative = [c for c in comparisons if c.informative]
             state["uninformative"] += len(informative) < len(comparisons)
             for comparison in informative:
@@ -330,7 +355,14 @@ class Checks:
         value, decimals, exact = parse_stated(stated)
         computed = sp.nsimplify(computed) if isinstance(computed, float) and float(computed).is_integer() else computed
         high = sp.N(sp.sympify(computed), HIGH_PRECISION_DIGITS)
-        if exact:
+        if exact and isinstance(computed, (float, np.floating)):
+            # a machine float cannot be compared exactly: within the refutation threshold it agrees, beyond it not
+            exact_value = sp.Rational(str(value))
+            recomputed = sp.Rational(float(computed))  # the float's exact binary value
+            scale = max(abs(exact_value), abs(recomputed)) or sp.S.One
+            matches = bool(abs(recomputed - exact_value) <= APART * scale)
+            written = f"{stated} (exact; the recomputed value is a machine float, compared to a relative {APART})"
+        elif exact:
             exact_value, recomputed = sp.Rational(str(value)), sp.sympify(computed)
             # simplify not reaching 0 is no disproof: unless both are rationals, a 50-digit gap decides
             matches = sp.simplify(recomputed - exact_value) == 0 or (not recomputed.is_Rational and bool(
@@ -355,6 +387,11 @@ class Checks:
         a machine float is rejected with a message saying how to write it.
         """
         exact_values = {k: exact_number(v, f"counterexample value {k}") for k, v in values.items()}
+        for key, value in exact_values.items():
+            if not isinstance(key, sp.Symbol):
+                raise ValueError(f"counterexample key {key!r}: use the symbol object itself (its assumptions are part "
+                                 "of it), not its name")
+            check_assumptions(key, value)
         confirmed, size = exact_difference_is_nonzero(lhs, rhs, exact_values)
         instance_l = sp.sympify(lhs).subs(exact_values) if not isinstance(lhs, (list, tuple)) else lhs
         instance_r = sp.sympify(rhs).subs(exact_values) if not isinstance(rhs, (list, tuple)) else rhs
