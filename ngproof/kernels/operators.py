@@ -131,7 +131,7 @@ class _BlockOperator(_MLPOperator):
     """Block-diagonal over layers; each layer acts on its ``[W | b]`` matrix."""
 
     def _apply(self, index: int, V: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define the action of one layer's block")
 
     def _matvec(self, v):
         v = self._vector(v)
