@@ -3,7 +3,7 @@
 Implements the lesson 24-02 "Natural Gradient Descent": dense and diagonal
 natural gradients, the closed forms for Bernoulli, Gaussian and categorical
 models, Fisher estimators, damping (Tikhonov, Levenberg–Marquardt, π-damping,
-exact eigen-damping), K-FAC and EKFAC for dense and convolutional layers
+exact damping), K-FAC and EKFAC for dense and convolutional layers
 (exact, Monte-Carlo and empirical Fisher; bias appended or separate), scipy
 LinearOperator views of the curvature, matrix-free conjugate gradient, the KL
 trust-region step, a small MLP and conv net in PyTorch's layout, a K-FAC
@@ -43,8 +43,9 @@ from .fisher import (
     softmax_fisher,
 )
 from .kfac import damped_inverse, ema, kfac_factors, kfac_precondition, kfac_solve, kfac_step, kronecker_dense
-from .kfac_eigen import KroneckerEigen, eigenbasis_solve, kfac_solve_exact, kronecker_eigen
+from .kfac_eigen import KroneckerEigen, eigenbasis_solve, kronecker_eigen
 from .kfac_mlp import ekfac
+from .kfac_tridiagonal import TridiagonalKronecker, kfac_solve_exact, kronecker_tridiagonal
 from .kfac_optimizer import KFACOptimizer
 from .mlp import MLP
 from .operators import (
@@ -71,6 +72,7 @@ __all__ = [
     "KroneckerEigen",
     "LevenbergMarquardt",
     "MLP",
+    "TridiagonalKronecker",
     "bernoulli_fisher",
     "bernoulli_gradient",
     "bernoulli_natural_gradient",
@@ -95,6 +97,7 @@ __all__ = [
     "kl_line_search",
     "kronecker_eigen",
     "kronecker_dense",
+    "kronecker_tridiagonal",
     "lm_damping",
     "monte_carlo_fisher",
     "natural_gradient",

@@ -46,7 +46,7 @@ from ._validate import (
     result_dtype,
 )
 from .damping import _shifted, pi_damped
-from .kfac_eigen import kfac_solve_exact
+from .kfac_tridiagonal import kfac_solve_exact
 
 
 def _augment(a: np.ndarray, bias: bool) -> np.ndarray:
@@ -174,8 +174,8 @@ def kfac_solve(A, G, grad_W, damping: float, method: str = "pi") -> np.ndarray:
 
     ``method="pi"``: ``(G + (√λ/π)I)⁻¹ V (A + π√λ I)⁻¹`` by two Cholesky
     factorisations and triangular solves (no explicit inverse, no Kronecker
-    product); ``"exact"``: ``(A ⊗ G + λI)⁻¹ vec V`` through the factors'
-    eigendecompositions (:mod:`ngproof.kernels.kfac_eigen`).
+    product); ``"exact"``: ``(A ⊗ G + λI)⁻¹ vec V`` through one factor's
+    eigendecomposition and the other's tridiagonal form (:mod:`ngproof.kernels.kfac_tridiagonal`).
     """
     if method == "exact":
         return kfac_solve_exact(A, G, grad_W, damping)

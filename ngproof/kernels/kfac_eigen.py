@@ -11,7 +11,9 @@
 formula is the same).  EKFAC (George et al. 2018) keeps the basis and replaces
 ``γ αᵀ`` by corrected eigenvalues ``S`` (see :mod:`ngproof.kernels.kfac_mlp`).
 Cost per layer: two ``eigh`` (O(m³ + n³), done once per factor update) and four
-GEMMs per solve.  Rounding can leave an eigenvalue of a PSD factor at ``-1e-17``;
+GEMMs per solve.  A one-off exact-damped solve needs only one of the two
+eigendecompositions: :func:`~ngproof.kernels.kfac_tridiagonal.kfac_solve_exact`;
+EKFAC and the K-FAC operators' eigenvalues (trace, logdet) need both.  Rounding can leave an eigenvalue of a PSD factor at ``-1e-17``;
 eigenvalues below 0 are clamped to 0 (a truly indefinite factor is refused).
 
 Route: LAPACK ``syevd`` and BLAS ``gemm`` from scipy (one OpenBLAS for the whole
@@ -90,13 +92,3 @@ def eigenbasis_solve(Qa, Qg, scalings, grad_W, damping: float) -> np.ndarray:
         rotated /= denominator
         out = gemm(1.0, gemm(1.0, Qg, rotated), Qa, trans_b=1)
     return check_output(np.ascontiguousarray(out), "grad_W, or damping too small", "the damped K-FAC solve")
-
-
-def kfac_solve_exact(A, G, grad_W, damping: float) -> np.ndarray:
-    """Exactly damped K-FAC step ``(A ⊗ G + λI)⁻¹ vec(grad_W)``, returned as (n_out, m).
-
-    ``A`` (m, m), ``G`` (n_out, n_out) symmetric PSD, ``grad_W`` (n_out, m), λ > 0
-    (or λ >= 0 when both factors are positive definite).
-    """
-    eig = kronecker_eigen(A, G)
-    return eigenbasis_solve(eig.Qa, eig.Qg, eig.scalings, grad_W, damping)

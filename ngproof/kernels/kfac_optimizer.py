@@ -6,7 +6,8 @@ Per step, on a mini-batch:
    by a bias-corrected exponential moving average (as Adam's moments and
    kfac-jax's factors): ``S ← decay·S + (1-decay)·new``, ``w ← decay·w + (1-decay)``,
    factor ``= S / w`` (the first step's factors are exactly the batch's);
-2. every ``inverse_every`` steps the factors' eigendecompositions are refreshed;
+2. every ``inverse_every`` steps the factors are refactored (the smaller one
+   diagonalised, the larger one tridiagonalised, :mod:`~ngproof.kernels.kfac_tridiagonal`);
    between refreshes the exact damped inverse ``(A ⊗ G + λI)⁻¹`` reuses them
    for whatever λ currently is (no refactorisation when λ changes);
 3. the proposal ``Δ = -(K + λI)⁻¹ g``;
@@ -35,7 +36,7 @@ import numpy as np
 
 from ._validate import check_damping, check_positive_int, check_scalar
 from .kfac import ema
-from .kfac_eigen import eigenbasis_solve, kronecker_eigen
+from .kfac_tridiagonal import kronecker_tridiagonal
 from .kfac_mlp import FISHERS, _softmax
 
 
@@ -55,7 +56,7 @@ class KFACOptimizer:
     factors: list | None = field(default=None, init=False)
     _sums: list | None = field(default=None, init=False)
     _weight: float = field(default=0.0, init=False)
-    _eigen: list | None = field(default=None, init=False)
+    _inverses: list | None = field(default=None, init=False)
     _previous: np.ndarray | None = field(default=None, init=False)
     steps: int = field(default=0, init=False)
 
@@ -74,8 +75,8 @@ class KFACOptimizer:
 
     def _direction(self, grad: np.ndarray) -> np.ndarray:
         parts = []
-        for (W, b), eig in zip(self.model.unflatten(grad), self._eigen):
-            V = eigenbasis_solve(eig.Qa, eig.Qg, eig.scalings, np.hstack([W, b[:, None]]), self.damping)
+        for (W, b), factored in zip(self.model.unflatten(grad), self._inverses):
+            V = factored.solve(np.hstack([W, b[:, None]]), self.damping)
             parts += [V[:, :-1].ravel(), V[:, -1]]
         return -np.concatenate(parts)
 
@@ -100,8 +101,8 @@ class KFACOptimizer:
         self._sums = [(ema(A0, A1, self.decay), ema(G0, G1, self.decay)) for (A0, G0), (A1, G1) in zip(zero, new)]
         self._weight = self.decay * self._weight + (1 - self.decay)
         self.factors = [(A / self._weight, G / self._weight) for A, G in self._sums]
-        if self._eigen is None or self.steps % self.inverse_every == 0:
-            self._eigen = [kronecker_eigen(A, G) for A, G in self.factors]
+        if self._inverses is None or self.steps % self.inverse_every == 0:
+            self._inverses = [kronecker_tridiagonal(A, G) for A, G in self.factors]
         delta = self._direction(grad)
         vectors = [delta] if self._previous is None else [delta, self._previous]
         F = self._fisher_products(params, X, vectors)

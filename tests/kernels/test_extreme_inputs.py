@@ -91,6 +91,15 @@ RAISES = {
     "KFACInverseOperator method": (lambda: K.KFACOperator.from_mlp(MLP, THETA, X).inverse(0.1, method="lu"), "method"),
     "EKFACOperator damping": (lambda: K.EKFACOperator.from_mlp(MLP, THETA, X).inverse(0.0), "damping"),
     "kronecker_eigen indefinite": (lambda: K.kronecker_eigen(INDEF, SPD), "A must be positive semi"),
+    # the larger factor is tridiagonalised (Sturm count), the smaller diagonalised (syevd)
+    "kronecker_tridiagonal indefinite, tridiagonalised": (
+        lambda: K.kronecker_tridiagonal(np.diag([1.0, 2.0, -0.5]), SPD), "A must be positive semi"),
+    "kronecker_tridiagonal indefinite, diagonalised": (
+        lambda: K.kronecker_tridiagonal(np.diag([1.0, 2.0, 0.5]), INDEF), "G must be positive semi"),
+    "TridiagonalKronecker.solve shape": (lambda: K.kronecker_tridiagonal(SPD, SPD).solve(np.ones((2, 3)), 0.1),
+                                         "grad_W"),
+    "TridiagonalKronecker.solve singular": (
+        lambda: K.kronecker_tridiagonal(np.zeros((2, 2)), SPD).solve(np.ones((2, 2)), 0.0), "damping must be > 0"),
     "eigenbasis_solve shape": (lambda: K.eigenbasis_solve(np.eye(2), np.eye(2), np.ones((2, 2)), np.ones((2, 3)), 0.1),
                                    "grad_W"),
     "kfac_solve_exact overflow": (lambda: K.kfac_solve_exact(np.eye(2) * TINY, np.eye(2) * TINY,
