@@ -97,31 +97,31 @@ def virtual_gradients(model, params, X, y=None, fisher: str = "exact", seed: int
     """
     params = model._params(params)
     X = model._inputs(X)
-    n, k = X.shape[0], model.sizes[-1]
     inputs, pre = model._forward(params, X)
+    check_output(pre[-1], "params or X", "the network's outputs")
+    if fisher == "empirical":
+        if y is None:
+            raise ValueError('y is required for fisher="empirical"')
+        y = model._targets(y, X.shape[0])
+    return inputs, _blocks(model, params, inputs, pre, y, fisher, seed, mc_samples)
+
+
+def _blocks(model, params, inputs, pre, y, fisher: str, seed: int, mc_samples: int):
+    """The virtual-sample blocks of :func:`virtual_gradients` from a stored forward
+    pass (valid params, finite outputs ``pre[-1]``, validated ``y``)."""
     z = pre[-1]
-    check_output(z, "params or X", "the network's outputs")
+    n, k = z.shape
     if fisher == "exact":
         width = max(model.sizes[1:])
         chunk = max(1, min(k, CHUNK_ELEMENTS // max(1, n * width)))
-
-        def blocks():
-            for start in range(0, k, chunk):
-                seeds = _exact_columns(model, z, slice(start, start + chunk))
-                yield model._backward(params, inputs, pre, seeds), 1.0 / n
+        for start in range(0, k, chunk):
+            seeds = _exact_columns(model, z, slice(start, start + chunk))
+            yield model._backward(params, inputs, pre, seeds), 1.0 / n
     elif fisher == "mc":
         residual = _sampled_residuals(model, z, np.random.default_rng(seed), mc_samples)
-
-        def blocks():
-            yield model._backward(params, inputs, pre, residual), 1.0 / (n * mc_samples)
+        yield model._backward(params, inputs, pre, residual), 1.0 / (n * mc_samples)
     else:
-        if y is None:
-            raise ValueError('y is required for fisher="empirical"')
-        residual = model._output_residual(z, model._targets(y, n))[:, None, :]
-
-        def blocks():
-            yield model._backward(params, inputs, pre, residual), 1.0 / n
-    return inputs, blocks()
+        yield model._backward(params, inputs, pre, model._output_residual(z, y)[:, None, :]), 1.0 / n
 
 
 def augmented(a: np.ndarray, bias: str) -> np.ndarray:
@@ -145,6 +145,11 @@ def kfac_factors(model, params, X, y=None, fisher: str = "exact", seed: int = 0,
     """
     mc_samples = check_options(fisher, bias, mc_samples)
     inputs, blocks = virtual_gradients(model, params, X, y, fisher, seed, mc_samples)
+    return _factors(model, inputs, blocks, bias)
+
+
+def _factors(model, inputs, blocks, bias: str) -> list:
+    """``(A, G)`` per layer from the layer inputs and the virtual-sample blocks."""
     Gs = [np.zeros((out, out), dtype=inputs[0].dtype) for out, _ in model.shapes]
     for deltas, weight in blocks:
         for G, d in zip(Gs, deltas):

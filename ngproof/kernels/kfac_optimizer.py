@@ -34,10 +34,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_damping, check_positive_int, check_scalar
-from .kfac import ema
+from ._validate import check_damping, check_output, check_positive_int, check_scalar
 from .kfac_tridiagonal import kronecker_tridiagonal
-from .kfac_mlp import FISHERS, _softmax
+from .kfac_mlp import FISHERS, _blocks, _factors, _softmax
 
 
 @dataclass
@@ -75,14 +74,14 @@ class KFACOptimizer:
 
     def _direction(self, grad: np.ndarray) -> np.ndarray:
         parts = []
-        for (W, b), factored in zip(self.model.unflatten(grad), self._inverses):
+        for (W, b), factored in zip(self.model._split(grad), self._inverses):
             V = factored.solve(np.hstack([W, b[:, None]]), self.damping)
             parts += [V[:, :-1].ravel(), V[:, -1]]
         return -np.concatenate(parts)
 
-    def _fisher_products(self, params, X, vectors) -> np.ndarray:
-        """Gram matrix ``[uᵢᵀ F uⱼ]`` of the exact mini-batch Fisher over the given directions."""
-        inputs, pre = self.model._forward(params, X)  # one forward pass for all the products
+    def _fisher_products(self, params, inputs, pre, vectors) -> np.ndarray:
+        """Gram matrix ``[uᵢᵀ F uⱼ]`` of the exact mini-batch Fisher over the given
+        directions, from the step's stored forward pass."""
         z = pre[-1]
         jvps = [self.model._tangent(params, inputs, pre, v) for v in vectors]
         if self.model.loss_name == "cross_entropy":
@@ -90,22 +89,36 @@ class KFACOptimizer:
             lam = [p * u - p * (p * u).sum(axis=1, keepdims=True) for u in jvps]
         else:
             lam = [2.0 / z.shape[1] * u for u in jvps]
-        return np.array([[np.sum(u * w) for w in lam] for u in jvps]) / X.shape[0]
+        return np.array([[np.sum(u * w) for w in lam] for u in jvps]) / z.shape[0]
+
+    def _update_factors(self, new) -> None:
+        """Bias-corrected EMA of the factors: ``S ← decay·S + (1-decay)·new``, factor = S / w."""
+        if self._sums is None:
+            self._sums = [(np.zeros_like(A), np.zeros_like(G)) for A, G in new]
+        for (S_A, S_G), (A, G) in zip(self._sums, new):
+            for S, M in ((S_A, A), (S_G, G)):
+                S *= self.decay
+                S += (1 - self.decay) * M
+        self._weight = self.decay * self._weight + (1 - self.decay)
+        self.factors = [(S_A / self._weight, S_G / self._weight) for S_A, S_G in self._sums]
 
     def step(self, params, X, y):
         """One K-FAC update on the mini-batch ``(X, y)``; returns ``(new_params, info)``."""
         model = self.model
-        grad = model.gradient(params, X, y)
-        new = model.kfac_factors(params, X, y=y, fisher=self.fisher, seed=self.seed + self.steps)
-        zero = [(np.zeros_like(A), np.zeros_like(G)) for A, G in new] if self._sums is None else self._sums
-        self._sums = [(ema(A0, A1, self.decay), ema(G0, G1, self.decay)) for (A0, G0), (A1, G1) in zip(zero, new)]
-        self._weight = self.decay * self._weight + (1 - self.decay)
-        self.factors = [(A / self._weight, G / self._weight) for A, G in self._sums]
+        params, X = model._params(params), model._inputs(X)
+        y = model._targets(y, X.shape[0])
+        # one forward pass serves the loss, the gradient, the factors and the Fisher products
+        inputs, pre = model._forward(params, X)
+        z = check_output(pre[-1], "params or X", "the network's outputs")
+        old_loss = model._loss_of(z, y)
+        grad = model._pullback(params, inputs, pre, model._output_residual(z, y) / X.shape[0])
+        blocks = _blocks(model, params, inputs, pre, y, self.fisher, self.seed + self.steps, 1)
+        self._update_factors(_factors(model, inputs, blocks, "appended"))
         if self._inverses is None or self.steps % self.inverse_every == 0:
             self._inverses = [kronecker_tridiagonal(A, G) for A, G in self.factors]
         delta = self._direction(grad)
         vectors = [delta] if self._previous is None else [delta, self._previous]
-        F = self._fisher_products(params, X, vectors)
+        F = self._fisher_products(params, inputs, pre, vectors)
         C = F + self.damping * np.array([[u @ w for w in vectors] for u in vectors])
         b = np.array([grad @ v for v in vectors])
         try:
@@ -116,7 +129,6 @@ class KFACOptimizer:
         coeffs = coeffs if np.all(np.isfinite(coeffs)) else np.zeros_like(coeffs)
         update = sum(c * v for c, v in zip(coeffs, vectors))
         predicted = float(b @ coeffs + 0.5 * coeffs @ F @ coeffs)  # the undamped model's change
-        old_loss = model.loss(params, X, y)
         candidate = params + update
         info = {"loss": old_loss, "alpha": float(coeffs[0]), "mu": float(coeffs[1]) if len(coeffs) > 1 else 0.0,
                 "damping": self.damping, "rho": math.nan}

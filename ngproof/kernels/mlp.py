@@ -80,7 +80,10 @@ class MLP:
 
     def unflatten(self, params) -> list:
         """Flat vector → list of ``(W, b)`` views."""
-        params = self._params(params)
+        return self._split(self._params(params))
+
+    def _split(self, params: np.ndarray) -> list:
+        """``(W, b)`` views of a validated flat vector (the internal, unchecked :meth:`unflatten`)."""
         layers, start = [], 0
         for out, inp in self.shapes:
             W = params[start:start + out * inp].reshape(out, inp)
@@ -133,7 +136,7 @@ class MLP:
         """Inputs of every layer and its pre-activations."""
         inputs, pre = [], []
         a = X
-        layers = self.unflatten(params)
+        layers = self._split(params)
         for index, (W, b) in enumerate(layers):
             inputs.append(a)
             s = a @ W.T + b
@@ -151,7 +154,10 @@ class MLP:
     def loss(self, params, X, y) -> float:
         """PyTorch ``CrossEntropyLoss``/``MSELoss`` with ``reduction='mean'``."""
         z = self.forward(params, X)
-        y = self._targets(y, z.shape[0])
+        return self._loss_of(z, self._targets(y, z.shape[0]))
+
+    def _loss_of(self, z, y) -> float:
+        """The mean loss of finite outputs ``z`` (N, K) at validated targets ``y``."""
         if self.loss_name == "cross_entropy":
             m = z.max(axis=1)
             lse = m + np.log(np.exp(z - m[:, None]).sum(axis=1))
@@ -169,7 +175,7 @@ class MLP:
     def _backward(self, params, inputs, pre, delta) -> list:
         """Back-propagate ``delta = ∂/∂z`` of shape (..., K) to every layer's
         pre-activations: returns one (..., out_l) array per layer."""
-        layers = self.unflatten(params)
+        layers = self._split(params)
         deltas = [delta]
         for index in range(len(layers) - 1, 0, -1):
             W = layers[index][0]
@@ -241,9 +247,9 @@ class MLP:
     def _tangent(self, params, inputs, pre, vector) -> np.ndarray:
         """``J v`` (N, K) from a stored forward pass: ``ds_l = da_l W_lᵀ + a_l dW_lᵀ + db_l``,
         ``da_{l+1} = ds_l ⊙ σ'(s_l)``; the first layer's input has no tangent."""
-        layers = self.unflatten(params)
+        layers = self._split(params)
         da = None
-        for index, ((W, _), (dW, db), a) in enumerate(zip(layers, self.unflatten(vector), inputs)):
+        for index, ((W, _), (dW, db), a) in enumerate(zip(layers, self._split(vector), inputs)):
             ds = a @ dW.T + db if da is None else da @ W.T + a @ dW.T + db
             if index < len(layers) - 1:
                 da = ds * self._act_grad(pre[index], inputs[index + 1])
