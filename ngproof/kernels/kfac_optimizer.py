@@ -41,7 +41,7 @@ from .kfac_mlp import FISHERS, _blocks, _factors, _softmax
 
 @dataclass
 class KFACOptimizer:
-    """K-FAC with factor EMA, exact eigen-damping, α and μ from the quadratic model and LM damping."""
+    """K-FAC with factor EMA, exact damping, α and μ from the quadratic model and LM damping."""
 
     model: object
     damping: float = 1e-1
