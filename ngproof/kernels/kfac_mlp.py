@@ -24,6 +24,11 @@ gradients in that basis, ``S_ij = Σ_{n,c} w (Q_Gᵀ g_{nc})_i² (Q_Aᵀ ã_n)_j
 the diagonal of ``Qᵀ F_layer Q``, so EKFAC is never further from the layer's
 Fisher block (in Frobenius norm) than K-FAC.
 
+With the exact Fisher the last layer needs no virtual samples: its G is
+``(1/N) Σ_n Λ_n`` (``Λ = diag π - ππᵀ`` or ``(2/K) I``) in closed form, N·K²
+flops where its K virtual samples per example would cost N·K³ (a 1000-class
+head: 1000× less); the K columns are back-propagated for the hidden layers only.
+
 The back-propagation runs over blocks of virtual samples with one GEMM per
 layer and block, so memory stays bounded (about ``CHUNK_ELEMENTS`` numbers per
 block) even with thousands of classes, and G accumulates by ``syrk``.
@@ -95,6 +100,12 @@ def virtual_gradients(model, params, X, y=None, fisher: str = "exact", seed: int
     ``blocks`` is ``(deltas, weight)`` with ``deltas[l]`` of shape (N, c, out_l)
     (the back-propagated ``g_{nc}``) and the weight of every virtual sample.
     """
+    params, inputs, pre, y = _checked_forward(model, params, X, y, fisher)
+    return inputs, _blocks(model, params, inputs, pre, y, fisher, seed, mc_samples)
+
+
+def _checked_forward(model, params, X, y, fisher: str):
+    """Validate, run the forward pass, check the outputs: ``(params, inputs, pre, y)``."""
     params = model._params(params)
     X = model._inputs(X)
     inputs, pre = model._forward(params, X)
@@ -103,7 +114,7 @@ def virtual_gradients(model, params, X, y=None, fisher: str = "exact", seed: int
         if y is None:
             raise ValueError('y is required for fisher="empirical"')
         y = model._targets(y, X.shape[0])
-    return inputs, _blocks(model, params, inputs, pre, y, fisher, seed, mc_samples)
+    return params, inputs, pre, y
 
 
 def _blocks(model, params, inputs, pre, y, fisher: str, seed: int, mc_samples: int):
@@ -144,16 +155,40 @@ def kfac_factors(model, params, X, y=None, fisher: str = "exact", seed: int = 0,
     ignored) or ``"empirical"`` (true labels ``y``).
     """
     mc_samples = check_options(fisher, bias, mc_samples)
-    inputs, blocks = virtual_gradients(model, params, X, y, fisher, seed, mc_samples)
-    return _factors(model, inputs, blocks, bias)
+    params, inputs, pre, y = _checked_forward(model, params, X, y, fisher)
+    blocks = _blocks(model, params, inputs, pre, y, fisher, seed, mc_samples)
+    output_G = _mean_output_fisher(model, pre[-1]) if fisher == "exact" else None
+    return _factors(model, inputs, blocks, bias, output_G)
 
 
-def _factors(model, inputs, blocks, bias: str) -> list:
-    """``(A, G)`` per layer from the layer inputs and the virtual-sample blocks."""
+def _mean_output_fisher(model, z: np.ndarray) -> np.ndarray:
+    """``(1/N) Σ_n Λ_n``, the last layer's exact G: ``diag(mean π) - (1/N) πᵀπ`` for
+    softmax (π (N, K) the model's probabilities), ``(2/K) I`` for MSE; (K, K)."""
+    n, k = z.shape
+    if model.loss_name == "mse":
+        return np.eye(k, dtype=z.dtype) * (2.0 / k)
+    probs = _softmax(z)
+    G = gram(probs, "the model's probabilities", -1.0 / n)
+    G[np.diag_indices(k)] += probs.mean(axis=0)
+    return G
+
+
+def _factors(model, inputs, blocks, bias: str, output_G=None) -> list:
+    """``(A, G)`` per layer from the layer inputs and the virtual-sample blocks.
+
+    With ``output_G`` (the exact Fisher's closed form, :func:`_mean_output_fisher`)
+    the last layer's G is not accumulated from its K virtual samples per example
+    (N·K² flops instead of N·K³), and a network without hidden layers
+    back-propagates nothing.
+    """
     Gs = [np.zeros((out, out), dtype=inputs[0].dtype) for out, _ in model.shapes]
-    for deltas, weight in blocks:
-        for G, d in zip(Gs, deltas):
-            gram(d.reshape(-1, d.shape[-1]), "the back-propagated output gradients", weight, out=G)
+    accumulated = len(Gs) - (output_G is not None)
+    if accumulated:
+        for deltas, weight in blocks:
+            for G, d in zip(Gs[:accumulated], deltas[:accumulated]):
+                gram(d.reshape(-1, d.shape[-1]), "the back-propagated output gradients", weight, out=G)
+    if output_G is not None:
+        Gs[-1] = output_G
     return [(gram(augmented(a, bias), "X or params"), G) for a, G in zip(inputs, Gs)]
 
 

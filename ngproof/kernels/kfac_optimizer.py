@@ -36,7 +36,7 @@ import numpy as np
 
 from ._validate import check_damping, check_output, check_positive_int, check_scalar
 from .kfac_tridiagonal import kronecker_tridiagonal
-from .kfac_mlp import FISHERS, _blocks, _factors, _softmax
+from .kfac_mlp import FISHERS, _blocks, _factors, _mean_output_fisher, _softmax
 
 
 @dataclass
@@ -113,7 +113,8 @@ class KFACOptimizer:
         old_loss = model._loss_of(z, y)
         grad = model._pullback(params, inputs, pre, model._output_residual(z, y) / X.shape[0])
         blocks = _blocks(model, params, inputs, pre, y, self.fisher, self.seed + self.steps, 1)
-        self._update_factors(_factors(model, inputs, blocks, "appended"))
+        output_G = _mean_output_fisher(model, z) if self.fisher == "exact" else None
+        self._update_factors(_factors(model, inputs, blocks, "appended", output_G))
         if self._inverses is None or self.steps % self.inverse_every == 0:
             self._inverses = [kronecker_tridiagonal(A, G) for A, G in self.factors]
         delta = self._direction(grad)

@@ -121,3 +121,16 @@ def test_exact_factors_in_blocks_of_classes_equal_one_block(monkeypatch):
     monkeypatch.setattr(km, "CHUNK_ELEMENTS", 7 * 5 * 2)  # two classes per block
     for (A, G), (A2, G2) in zip(whole, model.kfac_factors(params, X)):
         np.testing.assert_allclose(G2, G, rtol=1e-13, atol=1e-16)
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
+@pytest.mark.parametrize("sizes", [(4, 9), (3, 4, 9)])
+def test_exact_output_factor_in_closed_form_matches_the_oracle(loss, sizes):
+    """The last layer's exact G is (1/N) Σ Λ_n, without its K virtual samples per
+    example; a network with no hidden layer back-propagates nothing."""
+    model, params, X, y = _setup("tanh", loss, n=6, sizes=sizes)
+    got = model.kfac_factors(params, X)
+    want = oracle.kfac_factors(model.unflatten(params), "tanh", loss, X)
+    for (A, G), (A0, G0) in zip(got, want):
+        np.testing.assert_allclose(A, A0, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(G, G0, rtol=1e-11, atol=1e-14)
