@@ -6,8 +6,12 @@ Where plain ``torch`` resolves to a CUDA build, install the CPU wheel first;
 curvlinops' dependency backpack-for-pytorch pulls an unpinned torchvision that
 may demand a newer torch: ``pip uninstall torchvision`` afterwards (nothing
 measured here imports it).  ``--threads N`` limits every library to N threads
-(BLAS through threadpoolctl, ``torch.set_num_threads``, XLA's flags) — on a
-loaded machine one thread each gives the steadiest side-by-side ratios.
+(BLAS through threadpoolctl, ``torch.set_num_threads``, XLA's flags) and pins
+the process to N CPUs (:func:`pin_cpus`, where the OS allows it): XLA's CPU
+runtime runs independent operations of a jitted function side by side whatever
+its flags say (kfac-jax's optimizer step at the 2048 size used 1.4 cores under
+``--threads 1`` unpinned) — on a loaded machine one thread each gives the
+steadiest side-by-side ratios.
 
 Conventions, so that the three libraries compute the same numbers:
 
@@ -104,6 +108,23 @@ def kfac_factor_flops(shapes, n: int, virtual: int) -> int:
     return forward + backward + grams
 
 
+def pin_cpus(count: int) -> list | None:
+    """Restrict every thread of this process (and the threads it starts later) to the
+    first ``count`` CPUs it may use; returns them, or None where the OS has no affinity call."""
+    if isinstance(count, bool) or int(count) != count or count < 1:
+        raise ValueError(f"count must be a positive integer, got {count!r}")
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))[:count]
+    tasks = os.listdir("/proc/self/task") if os.path.isdir("/proc/self/task") else ["0"]
+    for tid in tasks:  # threads already running (BLAS, numba pools) do not inherit a later mask
+        try:
+            os.sched_setaffinity(int(tid), cpus)
+        except ProcessLookupError:  # the thread ended meanwhile
+            pass
+    return cpus
+
+
 def _rel(ours, peer) -> float:
     ours, peer = np.asarray(ours, dtype=np.float64), np.asarray(peer, dtype=np.float64)
     return float(np.abs(ours - peer).max() / max(np.abs(peer).max(), np.finfo(float).tiny))
@@ -113,6 +134,7 @@ class Peers:
     """Imports and model construction for curvlinops and kfac-jax."""
 
     def __init__(self, threads: int | None = None):
+        self.cpus = pin_cpus(threads) if threads else None
         if threads:
             os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false "
                                        f"intra_op_parallelism_threads={threads}").strip()
@@ -408,7 +430,8 @@ def main(quick: bool = False, threads: int | None = None, sizes=None) -> int:
         print(f"bench --peers needs the optional peers: pip install 'ngproof[peers]' ({error})", file=sys.stderr)
         return 2
     print(f"ngproof vs peers, float64, one process; {peers.versions()}; numpy {np.__version__}; "
-          f"{os.cpu_count()} cores, threads per library {threads or 'default'}, load average "
+          f"{os.cpu_count()} cores, threads per library {threads or 'default'}"
+          + (f" (pinned to CPU {', '.join(map(str, peers.cpus))})" if peers.cpus else "") + ", load average "
           f"{os.getloadavg()[0]:.1f} at the start")
     print("ratio = peer time / ngproof time (median of per-pair ratios, alternating blocks); "
           "a row counts only when the results agree to 1e-10")

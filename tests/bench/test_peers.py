@@ -1,9 +1,13 @@
 """The peer benchmark's parts that run without the peers: flop count, size selection, arguments."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ngproof.bench import main, peers
-from ngproof.bench.peers import SIZE_KEYS, SIZES, kfac_factor_flops, select_sizes
+from ngproof.bench.peers import SIZE_KEYS, SIZES, kfac_factor_flops, pin_cpus, select_sizes
 
 
 def test_flops_of_a_two_layer_network_by_hand():
@@ -69,3 +73,36 @@ def test_selected_size_reaches_the_peer_run(monkeypatch):
     monkeypatch.setattr(peers, "main", fake_main)
     assert main(["--peers", "--threads", "1", "--size", "2048", "--size", "784"]) == 0
     assert seen == {"quick": False, "threads": 1, "sizes": ["2048", "784"]}
+
+
+_PIN_PROBE = """
+import os, threading
+from ngproof.bench.peers import pin_cpus
+ready, stop = threading.Event(), threading.Event()
+early = threading.Thread(target=lambda: (ready.set(), stop.wait()))
+early.start()
+ready.wait()
+cpus = pin_cpus(1)
+running = sorted({len(os.sched_getaffinity(int(tid))) for tid in os.listdir('/proc/self/task')})
+later = []
+thread = threading.Thread(target=lambda: later.append(len(os.sched_getaffinity(0))))
+thread.start()
+thread.join()
+stop.set()
+early.join()
+print(len(cpus), running, later)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs CPU affinity and two usable CPUs to tell a pinned process from another")
+def test_pin_cpus_restricts_running_and_later_threads():
+    # in a child process: pinning the test process would slow every later test
+    out = subprocess.run([sys.executable, "-c", _PIN_PROBE], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "[1]", "[1]"]
+
+
+@pytest.mark.parametrize("count", [0, -1, 1.5, True])
+def test_pin_cpus_rejects_a_bad_count(count):
+    with pytest.raises(ValueError, match="count must be a positive integer"):
+        pin_cpus(count)
