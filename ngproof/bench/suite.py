@@ -267,7 +267,8 @@ def main(argv=None) -> int:
     parser.add_argument("--digits-svg", default=None, metavar="PATH",
                         help="also train SGD, Adam and K-FAC on the digits data and write the loss plot here")
     parser.add_argument("--threads", type=int, default=None,
-                        help="with --peers: limit every library to this many threads")
+                        help="with --peers: limit every library to this many threads and pin the process "
+                             "to as many CPUs")
     parser.add_argument("--size", action="append", choices=SIZE_KEYS, default=None,
                         help="with --peers: run only this size (repeatable; default: all): we3 = Worked "
                              "Example 3's 100-50-10, 784 = 784-512-512-10, 2048 = the 2048x2048 layer")
