@@ -6,8 +6,12 @@ Where plain ``torch`` resolves to a CUDA build, install the CPU wheel first;
 curvlinops' dependency backpack-for-pytorch pulls an unpinned torchvision that
 may demand a newer torch: ``pip uninstall torchvision`` afterwards (nothing
 measured here imports it).  ``--threads N`` limits every library to N threads
-(BLAS through threadpoolctl, ``torch.set_num_threads``, XLA's flags) — on a
-loaded machine one thread each gives the steadiest side-by-side ratios.
+(BLAS through threadpoolctl, ``torch.set_num_threads``, XLA's flags) and pins
+the process to N CPUs (:func:`pin_cpus`, where the OS allows it): XLA's CPU
+runtime runs independent operations of a jitted function side by side whatever
+its flags say (kfac-jax's optimizer step at the 2048 size used 1.4 cores under
+``--threads 1`` unpinned) — on a loaded machine one thread each gives the
+steadiest side-by-side ratios.
 
 Conventions, so that the three libraries compute the same numbers:
 
@@ -28,13 +32,20 @@ Conventions, so that the three libraries compute the same numbers:
 * Fisher–vector product: ``(1/N) Σ J_nᵀ Λ_n J_n v``: ours :class:`FisherOperator`,
   curvlinops ``GGNLinearOperator``, and plain jit-compiled JAX (``jvp`` then
   ``vjp``; kfac-jax has no public GGN-vector product);
-* optimizer: five steps from the same start on the same batch, exact Fisher:
-  :class:`KFACOptimizer` against kfac-jax's ``Optimizer`` with adaptive learning
+* optimizer: from the same start on the same batch (five steps; two at the
+  2048 size), :class:`KFACOptimizer` against kfac-jax's ``Optimizer`` with adaptive learning
   rate, momentum and damping, exact inverses, ``inverse_update_period=1``,
   ``curvature_ema=0.95``, ``damping_adaptation_decay=0.95`` (so ω = (19/20)^5 as
-  Martens & Grosse), no burn-in and no L2; the parameters after five steps must
-  agree.  Not run for the empirical-Fisher size (kfac-jax's scaling of G changes
-  the damped step there).
+  Martens & Grosse), no burn-in and no L2; the parameters after the steps must
+  agree.  Empirical Fisher: kfac-jax's factors are ``A ⊗ G/N`` (above), so its
+  preconditioner damping is set to λ/N (``precon_damping_mult=1/N``): its proposal
+  ``(K/N + λ/N·I)⁻¹ g = N (K + λI)⁻¹ g`` is ours times N.  Learning rate and momentum
+  minimise the quadratic model ``gᵀδ + ½ δᵀ(F + λI)δ`` (exact Fisher F of the
+  mean loss, the *un*-multiplied damping λ) over ``δ ∈ span(Δ, δ_prev)``: a span
+  that does not change when Δ is scaled, so δ, the model's change, ρ and the
+  damping update are ours (kfac-jax's α is ours / N).  The loss registration's
+  ``weight`` w is no substitute: it scales the empirical G by w² (so w = √N would
+  match it) but also the exact Fisher of the quadratic model by w.
 
 A timing is printed only after the results agreed to a relative 1e-10
 (max |ours - peer| / max |peer|); ratios are medians of per-pair ratios of
@@ -54,11 +65,64 @@ from ngproof import kernels as K
 from .suite import PEAK_FLOPS, paired
 
 AGREE = 1e-10
+# key (for ``--size``), label, layer widths, batch, Fisher
 SIZES = (
-    ("Worked Example 3: 100-50-10, B=64", [100, 50, 10], 64, "exact"),
-    ("784-512-512-10, B=256", [784, 512, 512, 10], 256, "exact"),
-    ("2048x2048 layer, B=1024 (empirical)", [2048, 2048], 1024, "empirical"),
+    ("we3", "Worked Example 3: 100-50-10, B=64", [100, 50, 10], 64, "exact"),
+    ("784", "784-512-512-10, B=256", [784, 512, 512, 10], 256, "exact"),
+    ("2048", "2048x2048 layer, B=1024 (empirical)", [2048, 2048], 1024, "empirical"),
 )
+SIZE_KEYS = tuple(size[0] for size in SIZES)
+
+
+def select_sizes(keys=None, quick: bool = False) -> list:
+    """The SIZES entries named by ``keys`` (in SIZES order), else all (only the first with ``quick``)."""
+    if not keys:
+        return list(SIZES[:1] if quick else SIZES)
+    unknown = sorted(set(keys) - set(SIZE_KEYS))
+    if unknown:
+        raise ValueError(f"unknown peer benchmark size {', '.join(map(repr, unknown))}; choose from {SIZE_KEYS}")
+    return [size for size in SIZES if size[0] in keys]
+
+
+def kfac_factor_flops(shapes, n: int, virtual: int) -> int:
+    """Floating-point operations of ``kfac_factors`` (bias appended) on a batch of ``n``.
+
+    ``shapes`` lists ``(out_l, in_l)`` per layer; ``virtual`` is the number c of
+    virtual samples per example (the K classes for the exact Fisher, 1 for the
+    empirical one).  Counted: the forward GEMMs ``2·n·in_l·out_l``; the backward
+    GEMMs ``2·(n·c)·out_l·in_l`` for layers l ≥ 1 only (the first layer's input
+    gradient is never formed); the Gram matrices by ``syrk``, ``rows·m·(m+1)`` for
+    an (rows, m) input: A from the (n, in_l+1) augmented inputs, G from the
+    (n·c, out_l) back-propagated output gradients.  Element-wise work is not counted.
+    """
+    for name, value in (("n", n), ("virtual", virtual)):
+        if isinstance(value, bool) or int(value) != value or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    shapes = [(int(o), int(i)) for o, i in shapes]
+    if not shapes or min(min(s) for s in shapes) < 1:
+        raise ValueError(f"shapes must be a non-empty list of positive (out, in) pairs, got {shapes!r}")
+    rows = n * virtual
+    forward = sum(2 * n * i * o for o, i in shapes)
+    backward = sum(2 * rows * o * i for o, i in shapes[1:])
+    grams = sum(n * (i + 1) * (i + 2) + rows * o * (o + 1) for o, i in shapes)
+    return forward + backward + grams
+
+
+def pin_cpus(count: int) -> list | None:
+    """Restrict every thread of this process (and the threads it starts later) to the
+    first ``count`` CPUs it may use; returns them, or None where the OS has no affinity call."""
+    if isinstance(count, bool) or int(count) != count or count < 1:
+        raise ValueError(f"count must be a positive integer, got {count!r}")
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))[:count]
+    tasks = os.listdir("/proc/self/task") if os.path.isdir("/proc/self/task") else ["0"]
+    for tid in tasks:  # threads already running (BLAS, numba pools) do not inherit a later mask
+        try:
+            os.sched_setaffinity(int(tid), cpus)
+        except ProcessLookupError:  # the thread ended meanwhile
+            pass
+    return cpus
 
 
 def _rel(ours, peer) -> float:
@@ -70,6 +134,7 @@ class Peers:
     """Imports and model construction for curvlinops and kfac-jax."""
 
     def __init__(self, threads: int | None = None):
+        self.cpus = pin_cpus(threads) if threads else None
         if threads:
             os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false "
                                        f"intra_op_parallelism_threads={threads}").strip()
@@ -249,7 +314,7 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, t
     agree = max(max(_rel(A, op._input_covariances[k].numpy()), _rel(G, op._gradient_covariances[k].numpy()))
                 for (A, G), k in zip(mine, names))
     t_ours, t_cl, ratio = paired(ours_factors, cl_kfac, repeats)
-    flops = sum(2 * n * i * o for o, i in model.shapes) * 2 + sum(n * ((i + 1) ** 2 + o * o) for o, i in model.shapes)
+    flops = kfac_factor_flops(model.shapes, n, sizes[-1] if fisher == "exact" else 1)
     report.add(label, "K-FAC factors, all layers", "curvlinops", t_ours, t_cl, ratio, agree,
                _gemm_fraction(flops, t_ours, threads) if sizes[0] >= 2048 else "")
     jparams, jbatch, state0, jfactors, jinverse, jfvp = peers.jax_setup(model, params, X, y, fisher)
@@ -314,21 +379,28 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, t
     agree = _rel(ours_fvp(), _jax_flat(jax_fvp()))
     t_ours, t_j, ratio = paired(ours_fvp, jax_fvp, repeats)
     report.add(label, "Fisher-vector product", "JAX jit", t_ours, t_j, ratio, agree)
-    if fisher == "exact":
-        bench_optimizer(peers, report, label, model, params, X, y, repeats)
+    if sizes[0] < 2048:
+        bench_optimizer(peers, report, label, model, params, X, y, fisher, max(3, repeats // 3))
+    else:  # about ten seconds a step per library: two steps, and the agreement run is the warm-up
+        bench_optimizer(peers, report, label, model, params, X, y, fisher, 3, steps=2, warmup=0)
 
 
-def bench_optimizer(peers, report, label, model, params, X, y, repeats, steps=5, lam=1e-1) -> None:
+def bench_optimizer(peers, report, label, model, params, X, y, fisher, repeats, steps=5, warmup=2,
+                    lam=1e-1) -> None:
+    """``steps`` optimizer steps from ``params``, ours against kfac-jax's (conventions: the module docstring)."""
     import jax
     import jax.numpy as jnp
     import kfac_jax
 
     jparams, jbatch, loss = peers.jax_loss(model, params, X, y)
+    # kfac-jax's empirical curvature is K/N: damp its preconditioner with λ/N (module docstring)
+    precon_mult = 1.0 / X.shape[0] if fisher == "empirical" else 1.0
     opt = kfac_jax.Optimizer(
         value_and_grad_func=jax.value_and_grad(loss), l2_reg=0.0, use_adaptive_learning_rate=True,
         use_adaptive_momentum=True, use_adaptive_damping=True, initial_damping=lam, curvature_ema=0.95,
         damping_adaptation_decay=0.95, inverse_update_period=1, use_exact_inverses=True,
-        estimation_mode="fisher_exact", num_burnin_steps=0, multi_device=False)
+        precon_damping_mult=precon_mult, estimation_mode=f"fisher_{fisher}", num_burnin_steps=0,
+        multi_device=False)
     key = jax.random.PRNGKey(0)
     start_state = opt.init(jparams, key, jbatch)
 
@@ -339,31 +411,34 @@ def bench_optimizer(peers, report, label, model, params, X, y, repeats, steps=5,
         return jax.block_until_ready(p)
 
     def ours():
-        optimizer, p = K.KFACOptimizer(model, damping=lam, inverse_every=1, fisher="exact"), params
+        optimizer, p = K.KFACOptimizer(model, damping=lam, inverse_every=1, fisher=fisher), params
         for _ in range(steps):
             p, _ = optimizer.step(p, X, y)
         return p
 
     agree = _rel(ours() - params, _jax_flat(theirs()) - params)
-    t_ours, t_kj, ratio = paired(ours, theirs, max(3, repeats // 3))
+    t_ours, t_kj, ratio = paired(ours, theirs, repeats, warmup=warmup)
     report.add(label, f"K-FAC optimizer step ({steps} steps)", "kfac-jax", t_ours / steps, t_kj / steps, ratio, agree)
 
 
-def main(quick: bool = False, threads: int | None = None) -> int:
+def main(quick: bool = False, threads: int | None = None, sizes=None) -> int:
+    """Run the sizes named in ``sizes`` (keys of SIZES; default all, or the first with ``quick``)."""
+    chosen = select_sizes(sizes, quick)
     try:
         peers = Peers(threads)
     except ImportError as error:
         print(f"bench --peers needs the optional peers: pip install 'ngproof[peers]' ({error})", file=sys.stderr)
         return 2
     print(f"ngproof vs peers, float64, one process; {peers.versions()}; numpy {np.__version__}; "
-          f"{os.cpu_count()} cores, threads per library {threads or 'default'}, load average "
+          f"{os.cpu_count()} cores, threads per library {threads or 'default'}"
+          + (f" (pinned to CPU {', '.join(map(str, peers.cpus))})" if peers.cpus else "") + ", load average "
           f"{os.getloadavg()[0]:.1f} at the start")
     print("ratio = peer time / ngproof time (median of per-pair ratios, alternating blocks); "
           "a row counts only when the results agree to 1e-10")
     report = Report()
     start = time.perf_counter()
-    for label, sizes, n, fisher in (SIZES[:1] if quick else SIZES):
-        bench_size(peers, report, label, sizes, n, fisher, 5 if quick else (15 if sizes[0] < 2048 else 5), threads)
+    for _, label, widths, n, fisher in chosen:
+        bench_size(peers, report, label, widths, n, fisher, 5 if quick else (15 if widths[0] < 2048 else 5), threads)
     counted = [r for r in report.rows if r[7]]
     behind = [r for r in counted if r[5] < 1]
     print(f"load average at the end {os.getloadavg()[0]:.1f}; {time.perf_counter() - start:.0f} s; "

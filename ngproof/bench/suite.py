@@ -255,6 +255,8 @@ def bench_digits(path: str, steps: int) -> None:
 
 
 def main(argv=None) -> int:
+    from .peers import SIZE_KEYS  # here: peers imports this module
+
     parser = argparse.ArgumentParser(prog="python -m ngproof.bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--steps", type=int, default=20, help="training steps per method")
@@ -265,12 +267,18 @@ def main(argv=None) -> int:
     parser.add_argument("--digits-svg", default=None, metavar="PATH",
                         help="also train SGD, Adam and K-FAC on the digits data and write the loss plot here")
     parser.add_argument("--threads", type=int, default=None,
-                        help="with --peers: limit every library to this many threads")
+                        help="with --peers: limit every library to this many threads and pin the process "
+                             "to as many CPUs")
+    parser.add_argument("--size", action="append", choices=SIZE_KEYS, default=None,
+                        help="with --peers: run only this size (repeatable; default: all): we3 = Worked "
+                             "Example 3's 100-50-10, 784 = 784-512-512-10, 2048 = the 2048x2048 layer")
     args = parser.parse_args(argv)
+    if args.size and not args.peers:
+        parser.error("--size selects a size of the peer benchmark: use it with --peers")
     if args.peers:
         from .peers import main as peers_main
 
-        return peers_main(quick=args.quick, threads=args.threads)
+        return peers_main(quick=args.quick, threads=args.threads, sizes=args.size)
     print(f"numpy {np.__version__}, limits: {BANDWIDTH / 1e9:.0f} GB/s, {PEAK_FLOPS / 1e9:.0f} GFLOP/s; "
           f"medians of repeats, measured side by side; {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} (ratios are meaningful only near 0)")
