@@ -56,15 +56,17 @@ def _tridiagonal(n: int, rng):
             lambda: lapack.dorgqr(sub, tau, lwork=max(1, 32 * (n - 1)))]
 
 
-def factor_calls(shapes, n: int, rng) -> list:
-    """The calls of the exact-Fisher K-FAC factors of all layers."""
+def factor_calls(shapes, n: int, rng, fisher: str = "exact") -> list:
+    """The calls of the K-FAC factors of all layers (``"exact"``: K virtual samples
+    per example, the last G in closed form; ``"empirical"``: one per example)."""
     k = shapes[-1][0]
+    rows = n * k if fisher == "exact" else n
     calls = [_gemm(n, inp, out, rng) for out, inp in shapes]
-    for index in range(len(shapes) - 1, 0, -1):  # K columns back through the hidden layers
+    for index in range(len(shapes) - 1, 0, -1):  # back through the hidden layers
         out, inp = shapes[index]
-        calls.append(_gemm(n * k, out, inp, rng))
+        calls.append(_gemm(rows, out, inp, rng))
     calls += [_syrk(n, inp + 1, rng) for _, inp in shapes]
-    calls += [_syrk(n * k, out, rng) for out, _ in shapes[:-1]]
+    calls += [_syrk(rows, out, rng) for out, _ in shapes[:-1]]
     calls.append(_syrk(n, k, rng))
     return calls
 
@@ -95,9 +97,9 @@ def fvp_calls(shapes, n: int, rng) -> list:
     return _tangent_calls(shapes, n, rng) + _pullback_calls(shapes, n, rng)
 
 
-def step_calls(shapes, n: int, rng) -> list:
+def step_calls(shapes, n: int, rng, fisher: str = "exact") -> list:
     """The calls of one K-FAC optimizer step (refactoring every step)."""
-    return (factor_calls(shapes, n, rng) + _pullback_calls(shapes, n, rng) + inverse_calls(shapes, rng)
+    return (factor_calls(shapes, n, rng, fisher) + _pullback_calls(shapes, n, rng) + inverse_calls(shapes, rng)
             + _tangent_calls(shapes, n, rng) * 2)
 
 
@@ -109,11 +111,11 @@ def floor_time(calls, repeats: int = 15) -> float:
     return median_time(run, repeats)
 
 
-def floors(sizes, n: int, repeats: int = 15, seed: int = 0) -> dict:
+def floors(sizes, n: int, fisher: str = "exact", repeats: int = 15, seed: int = 0) -> dict:
     """Floor times (seconds) per task for the MLP ``sizes`` with batch ``n``."""
     shapes = [(o, i) for i, o in zip(sizes[:-1], sizes[1:])]
     rng = np.random.default_rng(seed)
-    return {"factors": floor_time(factor_calls(shapes, n, rng), repeats),
+    return {"factors": floor_time(factor_calls(shapes, n, rng, fisher), repeats),
             "inverse": floor_time(inverse_calls(shapes, rng), repeats),
             "fvp": floor_time(fvp_calls(shapes, n, rng), repeats),
-            "step": floor_time(step_calls(shapes, n, rng), repeats)}
+            "step": floor_time(step_calls(shapes, n, rng, fisher), repeats)}

@@ -50,6 +50,9 @@ Conventions, so that the three libraries compute the same numbers:
 A timing is printed only after the results agreed to a relative 1e-10
 (max |ours - peer| / max |peer|); ratios are medians of per-pair ratios of
 alternating blocks (``paired``), peer time / our time (> 1: ngproof faster).
+Rows against kfac-jax and JAX also print the *floor* of our algorithm (the
+BLAS/LAPACK calls it cannot avoid, :mod:`ngproof.bench.floors`) and peer time /
+floor: the largest ratio any implementation of that algorithm could show.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ import numpy as np
 
 from ngproof import kernels as K
 
+from .floors import floors
 from .suite import PEAK_FLOPS, paired
 
 AGREE = 1e-10
@@ -84,27 +88,31 @@ def select_sizes(keys=None, quick: bool = False) -> list:
     return [size for size in SIZES if size[0] in keys]
 
 
-def kfac_factor_flops(shapes, n: int, virtual: int) -> int:
+def kfac_factor_flops(shapes, n: int, fisher: str) -> int:
     """Floating-point operations of ``kfac_factors`` (bias appended) on a batch of ``n``.
 
-    ``shapes`` lists ``(out_l, in_l)`` per layer; ``virtual`` is the number c of
-    virtual samples per example (the K classes for the exact Fisher, 1 for the
-    empirical one).  Counted: the forward GEMMs ``2·n·in_l·out_l``; the backward
-    GEMMs ``2·(n·c)·out_l·in_l`` for layers l ≥ 1 only (the first layer's input
-    gradient is never formed); the Gram matrices by ``syrk``, ``rows·m·(m+1)`` for
-    an (rows, m) input: A from the (n, in_l+1) augmented inputs, G from the
-    (n·c, out_l) back-propagated output gradients.  Element-wise work is not counted.
+    ``shapes`` lists ``(out_l, in_l)`` per layer; ``fisher`` is ``"exact"`` (c = K
+    virtual samples per example, K the last layer's width) or ``"empirical"`` (c = 1).
+    Counted: the forward GEMMs ``2·n·in_l·out_l``; the backward GEMMs
+    ``2·(n·c)·out_l·in_l`` for layers l ≥ 1 only (the first layer's input gradient
+    is never formed); the Gram matrices by ``syrk``, ``rows·m·(m+1)`` for an
+    (rows, m) input: A from the (n, in_l+1) augmented inputs, G from the (n·c, out_l)
+    back-propagated output gradients, except the exact Fisher's last layer, whose G
+    is the closed form from the (n, K) probabilities.  Element-wise work is not counted.
     """
-    for name, value in (("n", n), ("virtual", virtual)):
-        if isinstance(value, bool) or int(value) != value or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if fisher not in ("exact", "empirical"):
+        raise ValueError(f"fisher must be 'exact' or 'empirical', got {fisher!r}")
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
     shapes = [(int(o), int(i)) for o, i in shapes]
     if not shapes or min(min(s) for s in shapes) < 1:
         raise ValueError(f"shapes must be a non-empty list of positive (out, in) pairs, got {shapes!r}")
-    rows = n * virtual
+    rows = n * (shapes[-1][0] if fisher == "exact" else 1)
     forward = sum(2 * n * i * o for o, i in shapes)
     backward = sum(2 * rows * o * i for o, i in shapes[1:])
-    grams = sum(n * (i + 1) * (i + 2) + rows * o * (o + 1) for o, i in shapes)
+    last_rows = n if fisher == "exact" else rows
+    grams = (sum(n * (i + 1) * (i + 2) for _, i in shapes) + sum(rows * o * (o + 1) for o, _ in shapes[:-1])
+             + last_rows * shapes[-1][0] * (shapes[-1][0] + 1))
     return forward + backward + grams
 
 
@@ -280,6 +288,11 @@ def _gemm_fraction(flops: float, seconds: float, threads: int | None) -> str:
     return f"[{flops / seconds / 1e9:.0f} GFLOP/s = {100 * flops / seconds / peak:.0f}% of the {cores}-thread GEMM peak]"
 
 
+def _bound(floor: float, peer: float) -> str:
+    """The floor of a row and the largest ratio any implementation of our algorithm could show."""
+    return f"[floor {floor * 1e3:.2f} ms: at most {peer / floor:.1f}x]"
+
+
 def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, threads=None) -> None:
     torch = peers.torch
     from curvlinops import GGNLinearOperator, KFACInverseLinearOperator, KFACLinearOperator
@@ -292,6 +305,7 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, t
     X = rng.standard_normal((n, sizes[0]))
     y = rng.integers(0, sizes[-1], n)
     lam = 1e-2
+    floor = floors(sizes, n, fisher, repeats=3 if sizes[0] >= 2048 else repeats)  # BLAS/LAPACK alone: floors.py
     tmodel = peers.torch_model(model, params)
     tparams = list(tmodel.parameters())
     data = [(torch.from_numpy(X), torch.from_numpy(y))]
@@ -314,7 +328,7 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, t
     agree = max(max(_rel(A, op._input_covariances[k].numpy()), _rel(G, op._gradient_covariances[k].numpy()))
                 for (A, G), k in zip(mine, names))
     t_ours, t_cl, ratio = paired(ours_factors, cl_kfac, repeats)
-    flops = kfac_factor_flops(model.shapes, n, sizes[-1] if fisher == "exact" else 1)
+    flops = kfac_factor_flops(model.shapes, n, fisher)
     report.add(label, "K-FAC factors, all layers", "curvlinops", t_ours, t_cl, ratio, agree,
                _gemm_fraction(flops, t_ours, threads) if sizes[0] >= 2048 else "")
     jparams, jbatch, state0, jfactors, jinverse, jfvp = peers.jax_setup(model, params, X, y, fisher)
@@ -323,7 +337,8 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, t
     agree = max(max(_rel(A, np.asarray(bs.factors[0].value)), _rel(G, g_scale * np.asarray(bs.factors[1].value)))
                 for (A, G), bs in zip(mine, jstate.blocks_states))
     t_ours, t_kj, ratio = paired(ours_factors, _block(lambda: jfactors(state0, jparams, jbatch)), repeats)
-    report.add(label, "K-FAC factors, all layers", "kfac-jax", t_ours, t_kj, ratio, agree)
+    report.add(label, "K-FAC factors, all layers", "kfac-jax", t_ours, t_kj, ratio, agree,
+               _bound(floor["factors"], t_kj))
 
     # --- damped inverse applied to the gradient ----------------------------------------
     grad = model.gradient(params, X, y)
@@ -357,7 +372,8 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, t
     kj = _block(lambda: jinverse(jstate, jgrad, lam / g_scale))
     agree = _rel(ours_exact(), _jax_flat(kj()) / g_scale)
     t_ours, t_kj, ratio = paired(ours_exact, kj, repeats)
-    report.add(label, "exact-damped inverse x gradient", "kfac-jax", t_ours, t_kj, ratio, agree)
+    report.add(label, "exact-damped inverse x gradient", "kfac-jax", t_ours, t_kj, ratio, agree,
+               _bound(floor["inverse"], t_kj))
 
     # --- Fisher-vector product -------------------------------------------------------------
     v = rng.standard_normal(model.num_params)
@@ -378,14 +394,14 @@ def bench_size(peers: Peers, report: Report, label, sizes, n, fisher, repeats, t
     jax_fvp = _block(lambda: jfvp(jparams, jbatch[0], jv))
     agree = _rel(ours_fvp(), _jax_flat(jax_fvp()))
     t_ours, t_j, ratio = paired(ours_fvp, jax_fvp, repeats)
-    report.add(label, "Fisher-vector product", "JAX jit", t_ours, t_j, ratio, agree)
+    report.add(label, "Fisher-vector product", "JAX jit", t_ours, t_j, ratio, agree, _bound(floor["fvp"], t_j))
     if sizes[0] < 2048:
-        bench_optimizer(peers, report, label, model, params, X, y, fisher, max(3, repeats // 3))
+        bench_optimizer(peers, report, label, model, params, X, y, fisher, max(3, repeats // 3), floor["step"])
     else:  # about ten seconds a step per library: two steps, and the agreement run is the warm-up
-        bench_optimizer(peers, report, label, model, params, X, y, fisher, 3, steps=2, warmup=0)
+        bench_optimizer(peers, report, label, model, params, X, y, fisher, 3, floor["step"], steps=2, warmup=0)
 
 
-def bench_optimizer(peers, report, label, model, params, X, y, fisher, repeats, steps=5, warmup=2,
+def bench_optimizer(peers, report, label, model, params, X, y, fisher, repeats, floor, steps=5, warmup=2,
                     lam=1e-1) -> None:
     """``steps`` optimizer steps from ``params``, ours against kfac-jax's (conventions: the module docstring)."""
     import jax
@@ -418,7 +434,8 @@ def bench_optimizer(peers, report, label, model, params, X, y, fisher, repeats, 
 
     agree = _rel(ours() - params, _jax_flat(theirs()) - params)
     t_ours, t_kj, ratio = paired(ours, theirs, repeats, warmup=warmup)
-    report.add(label, f"K-FAC optimizer step ({steps} steps)", "kfac-jax", t_ours / steps, t_kj / steps, ratio, agree)
+    report.add(label, f"K-FAC optimizer step ({steps} steps)", "kfac-jax", t_ours / steps, t_kj / steps, ratio, agree,
+               _bound(floor, t_kj / steps))
 
 
 def main(quick: bool = False, threads: int | None = None, sizes=None) -> int:

@@ -14,28 +14,29 @@ def test_flops_of_a_two_layer_network_by_hand():
     # 3-4-2 network, n = 5 examples, c = 2 virtual samples (exact Fisher, 2 classes):
     # forward 2·5·3·4 + 2·5·4·2 = 120 + 80; backward into layer 1 only, 2·(5·2)·2·4 = 160;
     # A by syrk 5·4·5 + 5·5·6 = 100 + 150 (inputs augmented to 4 and 5 columns);
-    # G by syrk over the 10 virtual rows 10·4·5 + 10·2·3 = 200 + 60.
-    assert kfac_factor_flops([(4, 3), (2, 4)], 5, 2) == 120 + 80 + 160 + 100 + 150 + 200 + 60
+    # hidden G by syrk over the 10 virtual rows 10·4·5 = 200; the last G in closed form
+    # from the 5 rows of probabilities, 5·2·3 = 30.
+    assert kfac_factor_flops([(4, 3), (2, 4)], 5, "exact") == 120 + 80 + 160 + 100 + 150 + 200 + 30
 
 
 def test_flops_of_a_single_layer_by_hand():
     # 2 -> 3 layer, n = 4, empirical (c = 1): forward 2·4·2·3 = 48, no backward GEMM,
     # A 4·3·4 = 48 (augmented to 3 columns), G 4·3·4 = 48.
-    assert kfac_factor_flops([(3, 2)], 4, 1) == 48 + 48 + 48
+    assert kfac_factor_flops([(3, 2)], 4, "empirical") == 48 + 48 + 48
 
 
 def test_the_2048_layer_counts_no_backward_gemm():
     n, m = 1024, 2048
     # one forward GEMM and two Gram matrices: about 4·n·m², where a backward GEMM would make it 6·n·m²
-    assert kfac_factor_flops([(m, m)], n, 1) == 2 * n * m * m + n * (m + 1) * (m + 2) + n * m * (m + 1)
+    assert kfac_factor_flops([(m, m)], n, "empirical") == 2 * n * m * m + n * (m + 1) * (m + 2) + n * m * (m + 1)
 
 
 @pytest.mark.parametrize("args, name", [
-    (([(3, 2)], 0, 1), "n must be a positive integer"),
-    (([(3, 2)], 4, 1.5), "virtual must be a positive integer"),
-    (([(3, 2)], True, 1), "n must be a positive integer"),
-    (([], 4, 1), "shapes must be a non-empty list"),
-    (([(3, 0)], 4, 1), "shapes must be a non-empty list"),
+    (([(3, 2)], 0, "exact"), "n must be a positive integer"),
+    (([(3, 2)], 4, "mc"), "fisher must be 'exact' or 'empirical'"),
+    (([(3, 2)], True, "exact"), "n must be a positive integer"),
+    (([], 4, "exact"), "shapes must be a non-empty list"),
+    (([(3, 0)], 4, "empirical"), "shapes must be a non-empty list"),
 ])
 def test_flops_reject_bad_arguments_by_name(args, name):
     with pytest.raises(ValueError, match=name):
