@@ -103,19 +103,28 @@ def step_calls(shapes, n: int, rng, fisher: str = "exact") -> list:
             + _tangent_calls(shapes, n, rng) * 2)
 
 
-def floor_time(calls, repeats: int = 15) -> float:
-    """Median time of issuing every call once, back to back (seconds)."""
+def back_to_back(calls):
+    """One callable issuing every call once, back to back."""
     def run():
         for call in calls:
             call()
-    return median_time(run, repeats)
+    return run
 
 
-def floors(sizes, n: int, fisher: str = "exact", repeats: int = 15, seed: int = 0) -> dict:
-    """Floor times (seconds) per task for the MLP ``sizes`` with batch ``n``."""
+def floor_time(calls, repeats: int = 15) -> float:
+    """Median time of issuing every call once, back to back (seconds)."""
+    return median_time(back_to_back(calls), repeats)
+
+
+def floor_tasks(sizes, n: int, fisher: str = "exact", seed: int = 0) -> dict:
+    """Per task, a callable issuing its floor calls, for the MLP ``sizes`` with batch ``n``.
+
+    The bench times each against our implementation in alternating blocks
+    (``suite.paired``), so that ``ours / floor`` is measured under the same load.
+    """
     shapes = [(o, i) for i, o in zip(sizes[:-1], sizes[1:])]
     rng = np.random.default_rng(seed)
-    return {"factors": floor_time(factor_calls(shapes, n, rng, fisher), repeats),
-            "inverse": floor_time(inverse_calls(shapes, rng), repeats),
-            "fvp": floor_time(fvp_calls(shapes, n, rng), repeats),
-            "step": floor_time(step_calls(shapes, n, rng, fisher), repeats)}
+    return {"factors": back_to_back(factor_calls(shapes, n, rng, fisher)),
+            "inverse": back_to_back(inverse_calls(shapes, rng)),
+            "fvp": back_to_back(fvp_calls(shapes, n, rng)),
+            "step": back_to_back(step_calls(shapes, n, rng, fisher))}
