@@ -23,6 +23,7 @@ import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
 from ._validate import as_array, check_damping, check_output
+from .fisher_vector import fisher_vector
 from .kfac import kfac_solve
 from .kfac_eigen import KroneckerEigen, eigenbasis_solve, kronecker_eigen
 from .kfac_mlp import augmented, check_options, ekfac, kfac_factors, virtual_gradients
@@ -91,16 +92,16 @@ class FisherOperator(_VirtualSampleOperator):
         self._inputs, self._pre = model._forward(self.params, self.X)
         e = np.exp(z - z.max(axis=1, keepdims=True))
         self._probs = e / e.sum(axis=1, keepdims=True)
+        slopes = [model._act_grad(s, a) for s, a in zip(self._pre[:-1], self._inputs[1:])]
+        self._compiled = (tuple(W for W, _ in model._split(self.params)), tuple(self._inputs),
+                          tuple(slopes) + (self._probs,), self._probs, model.loss_name == "cross_entropy")
 
     def _matvec(self, v):
-        v = self._vector(v)
-        u = check_output(self.model._tangent(self.params, self._inputs, self._pre, v), "v", "J v")
-        if self.model.loss_name == "cross_entropy":
-            p = self._probs
-            lam_u = p * u - p * (p * u).sum(axis=1, keepdims=True)
-        else:
-            lam_u = 2.0 / u.shape[1] * u
-        return self.model._pullback(self.params, self._inputs, self._pre, lam_u / self.X.shape[0])
+        v = self._vector(v).astype(self.dtype, copy=False)
+        weights, inputs, slopes, probs, cross_entropy = self._compiled
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = fisher_vector(weights, inputs, slopes, probs, v, cross_entropy, np.empty(v.shape[0], self.dtype))
+        return check_output(out, "v", "F v (the Fisher-vector product)")
 
 
 class GGNOperator(FisherOperator):
