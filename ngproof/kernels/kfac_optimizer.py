@@ -72,9 +72,9 @@ class KFACOptimizer:
             raise ValueError(f"need 0 < min_damping <= damping <= max_damping, got {self.min_damping}, "
                              f"{self.damping}, {self.max_damping}")
 
-    def _direction(self, grad: np.ndarray) -> np.ndarray:
+    def _direction(self, grad: np.ndarray, inverses) -> np.ndarray:
         parts = []
-        for (W, b), factored in zip(self.model._split(grad), self._inverses):
+        for (W, b), factored in zip(self.model._split(grad), inverses):
             V = factored.solve(np.hstack([W, b[:, None]]), self.damping)
             parts += [V[:, :-1].ravel(), V[:, -1]]
         return -np.concatenate(parts)
@@ -91,16 +91,14 @@ class KFACOptimizer:
             lam = [2.0 / z.shape[1] * u for u in jvps]
         return np.array([[np.sum(u * w) for w in lam] for u in jvps]) / z.shape[0]
 
-    def _update_factors(self, new) -> None:
-        """Bias-corrected EMA of the factors: ``S ← decay·S + (1-decay)·new``, factor = S / w."""
-        if self._sums is None:
-            self._sums = [(np.zeros_like(A), np.zeros_like(G)) for A, G in new]
-        for (S_A, S_G), (A, G) in zip(self._sums, new):
-            for S, M in ((S_A, A), (S_G, G)):
-                S *= self.decay
-                S += (1 - self.decay) * M
-        self._weight = self.decay * self._weight + (1 - self.decay)
-        self.factors = [(S_A / self._weight, S_G / self._weight) for S_A, S_G in self._sums]
+    def _averaged_factors(self, new):
+        """Bias-corrected EMA of the factors: ``S ← decay·S + (1-decay)·new``, factor = S / w.
+        Returns the new ``(sums, weight, factors)`` without changing the optimizer."""
+        old = self._sums if self._sums is not None else [(np.zeros_like(A), np.zeros_like(G)) for A, G in new]
+        sums = [tuple(self.decay * S + (1 - self.decay) * M for S, M in zip(pair, fresh))
+                for pair, fresh in zip(old, new)]
+        weight = self.decay * self._weight + (1 - self.decay)
+        return sums, weight, [(S_A / weight, S_G / weight) for S_A, S_G in sums]
 
     def step(self, params, X, y):
         """One K-FAC update on the mini-batch ``(X, y)``; returns ``(new_params, info)``."""
@@ -114,10 +112,12 @@ class KFACOptimizer:
         grad = model._pullback(params, inputs, pre, model._output_residual(z, y) / X.shape[0])
         blocks = _blocks(model, params, inputs, pre, y, self.fisher, self.seed + self.steps, 1)
         output_G = _mean_output_fisher(model, z) if self.fisher == "exact" else None
-        self._update_factors(_factors(model, inputs, blocks, "appended", output_G))
-        if self._inverses is None or self.steps % self.inverse_every == 0:
-            self._inverses = [kronecker_tridiagonal(A, G) for A, G in self.factors]
-        delta = self._direction(grad)
+        # the optimizer's state changes only once the step has succeeded (a caller may skip a bad batch)
+        sums, weight, factors = self._averaged_factors(_factors(model, inputs, blocks, "appended", output_G))
+        inverses = self._inverses
+        if inverses is None or self.steps % self.inverse_every == 0:
+            inverses = [kronecker_tridiagonal(A, G) for A, G in factors]
+        delta = self._direction(grad, inverses)
         vectors = [delta] if self._previous is None else [delta, self._previous]
         F = self._fisher_products(params, inputs, pre, vectors)
         C = F + self.damping * np.array([[u @ w for w in vectors] for u in vectors])
@@ -133,6 +133,7 @@ class KFACOptimizer:
         candidate = params + update
         info = {"loss": old_loss, "alpha": float(coeffs[0]), "mu": float(coeffs[1]) if len(coeffs) > 1 else 0.0,
                 "damping": self.damping, "rho": math.nan}
+        damping = self.damping
         if (self.steps + 1) % self.adapt_every == 0 and predicted < 0:
             try:
                 new_loss = model.loss(candidate, X, y)
@@ -141,10 +142,11 @@ class KFACOptimizer:
             rho = (new_loss - old_loss) / predicted if math.isfinite(new_loss) else -math.inf
             omega = (19 / 20) ** self.adapt_every
             if rho > 0.75:
-                self.damping = max(self.min_damping, self.damping * omega)
+                damping = max(self.min_damping, self.damping * omega)
             elif rho < 0.25:
-                self.damping = min(self.max_damping, self.damping / omega)
+                damping = min(self.max_damping, self.damping / omega)
             info["rho"] = rho
-        self._previous = update
+        self._sums, self._weight, self.factors, self._inverses = sums, weight, factors, inverses
+        self.damping, self._previous = damping, update
         self.steps += 1
         return candidate, info

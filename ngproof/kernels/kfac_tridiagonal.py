@@ -20,9 +20,12 @@ after the reduction: 0.67 ms against 0.15 ms for ``sytrd`` at m = 101 on one
 core here).  The smaller factor is the diagonalised one.
 
 PSD check of the tridiagonalised factor: a Sturm count (negative pivots of the
-LDLᵀ of ``T + τI``) says whether an eigenvalue lies below ``-τ``, with
-``τ = 16 m ε ‖T‖`` (‖T‖ bounded by Gershgorin), the tolerance of
+LDLᵀ of ``T + τI``, on T scaled by its Gershgorin bound ‖T‖) says whether an
+eigenvalue lies below ``-τ``, ``τ = 16 m ε ‖T‖``, the tolerance of
 :func:`~ngproof.kernels.kfac_eigen.kronecker_eigen`; such a factor is refused.
+Eigenvalues that rounding left in ``[-τ, 0)`` (a rank-deficient Gram matrix)
+are lifted, T shifted by a bisection lower bound of the smallest, as the eigen
+route clamps them to 0: ``w T + λI`` then stays definite for every λ > 0.
 """
 
 from __future__ import annotations
@@ -65,7 +68,10 @@ class TridiagonalKronecker:
             Y, definite = _shifted_tridiagonal_solve(self.d.astype(dtype, copy=False), self.e.astype(dtype, copy=False),
                                                 self.w.astype(dtype, copy=False), dtype.type(damping), R)
             if not definite:
-                raise ValueError("damping must be > 0: the curvature has a zero eigenvalue, so it is singular undamped")
+                if damping == 0:
+                    raise ValueError("damping must be > 0: the curvature has a zero eigenvalue, so it is singular "
+                                     "undamped")
+                raise ValueError(f"damping {damping:g} is too small: A ⊗ G + λI is singular to working precision")
             X = gemm(1.0, gemm(1.0, Qe, Y), Qt, trans_b=1)
         X = X.T if self.transposed else X
         return check_output(np.ascontiguousarray(X), "grad_W, or damping too small", "the damped K-FAC solve")
@@ -124,6 +130,19 @@ def _count_below(d, e, shift):
     return count
 
 
+@njit(cache=True, error_model="numpy")
+def _lower_bound_of_smallest(d, e, low, high):
+    """Bisection on the Sturm count for the smallest eigenvalue of tridiag(d, e), known
+    to lie in [low, high): returns a lower bound within 2⁻⁶⁰ (high - low) of it."""
+    for _ in range(60):
+        middle = 0.5 * (low + high)
+        if _count_below(d, e, middle) > 0:
+            high = middle
+        else:
+            low = middle
+    return low
+
+
 def _tridiagonalise(M: np.ndarray, name: str):
     """``M = Q tridiag(d, e) Qᵀ`` for symmetric PSD M (m, m): returns (d, e, Q)."""
     m = M.shape[0]
@@ -134,11 +153,18 @@ def _tridiagonalise(M: np.ndarray, name: str):
     if info != 0:
         raise ValueError(f"LAPACK sytrd failed on {name} (info={info})")
     scale = np.abs(d).max() + 2 * (np.abs(e).max() if m > 1 else 0)  # Gershgorin bound on ‖M‖
-    tol = 16 * m * np.finfo(M.dtype).eps * max(scale, np.finfo(M.dtype).tiny)
-    if _count_below(d, e, M.dtype.type(-tol)) > 0:
-        smallest = eigvalsh_tridiagonal(d, e, select="i", select_range=(0, 0))[0]
-        raise ValueError(f"{name} must be positive semi-definite (a Kronecker factor); its smallest eigenvalue "
-                         f"is {smallest:.3e}")
+    if scale > 0:
+        # Sturm counts on T / ‖T‖ (so that e² cannot overflow), tolerance 16 m ε
+        ds, es = d / scale, e / scale
+        tol = M.dtype.type(16 * m * np.finfo(M.dtype).eps)
+        if _count_below(ds, es, -tol) > 0:
+            smallest = eigvalsh_tridiagonal(ds, es, select="i", select_range=(0, 0))[0] * scale
+            raise ValueError(f"{name} must be positive semi-definite (a Kronecker factor); its smallest "
+                             f"eigenvalue is {smallest:.3e}")
+        if _count_below(ds, es, M.dtype.type(0)) > 0:
+            # rounding left eigenvalues in [-tol, 0): lift T by a lower bound of the smallest,
+            # as the eigen route clamps them to 0, so that w T + λI stays definite for λ > 0
+            d = d - _lower_bound_of_smallest(ds, es, -tol, M.dtype.type(0)) * scale
     Q = np.zeros_like(c)
     Q[0, 0] = 1
     if m > 1:

@@ -59,3 +59,32 @@ def test_damping_follows_the_reduction_ratio_and_training_descends():
 def test_bad_options_are_named(kwargs, fragment):
     with pytest.raises(ValueError, match=fragment):
         KFACOptimizer(MLP([2, 2]), **kwargs)
+
+
+def test_a_step_that_fails_leaves_the_optimizer_as_it_was(monkeypatch):
+    """A caller may catch the error and skip the batch: the failed step must not have
+    entered its factors into the average, changed the damping or counted itself."""
+    import ngproof.kernels.kfac_optimizer as module
+
+    rng = np.random.default_rng(0)
+    model = MLP([4, 5, 3], "tanh")
+    params = model.init_params(0)
+    X, y = rng.standard_normal((8, 4)), rng.integers(0, 3, 8)
+    reference, tried = KFACOptimizer(model, fisher="exact"), KFACOptimizer(model, fisher="exact")
+    p_ref, _ = reference.step(params, X, y)
+    p_tried, _ = tried.step(params, X, y)
+
+    def fail(A, G):
+        raise ValueError("injected failure")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "kronecker_tridiagonal", fail)
+        tried.steps = 5  # a refactoring step (inverse_every = 5)
+        with pytest.raises(ValueError, match="injected"):
+            tried.step(p_tried, 100 * X, y)
+        tried.steps = 1
+    assert tried._weight == reference._weight and tried.damping == reference.damping
+    for (A, G), (A0, G0) in zip(tried.factors, reference.factors):
+        np.testing.assert_array_equal(A, A0)
+        np.testing.assert_array_equal(G, G0)
+    np.testing.assert_array_equal(tried.step(p_tried, X, y)[0], reference.step(p_ref, X, y)[0])

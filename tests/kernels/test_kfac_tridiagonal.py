@@ -86,3 +86,41 @@ def test_float32_stays_float32():
     assert out.dtype == np.float32
     expected = _dense_solve(A.astype(float), G.astype(float), V.astype(float), 0.1)
     assert _rel(out, expected) < 1e-4
+
+
+def _residual(A, G, X, V, lam):
+    return np.linalg.norm((np.kron(A, G) + lam * np.eye(A.shape[0] * G.shape[0])) @ X.flatten(order="F")
+                          - V.flatten(order="F"))
+
+
+@pytest.mark.parametrize("dtype, rows, m, lams", [(np.float64, 3, 50, (1e-10, 1e-11, 1e-14)),
+                                                  (np.float32, 16, 101, (2e-6, 1e-7))])
+def test_rank_deficient_factor_with_small_damping_is_solved_stably(dtype, rows, m, lams):
+    """Rounding leaves eigenvalues of a rank-deficient Gram slightly below 0: the solve
+    must neither refuse λ > 0 nor amplify past the PSD bound ‖X‖ ≤ ‖V‖ / λ."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((rows, m)).astype(dtype)
+    A = x.T @ x / rows
+    G = np.diag([1e4, 1.0]).astype(dtype)
+    V = rng.standard_normal((2, m)).astype(dtype)
+    eps = np.finfo(dtype).eps
+    for lam in lams:
+        X = kfac_solve_exact(A, G, V, lam).astype(float)
+        assert np.linalg.norm(X) <= np.linalg.norm(V.astype(float)) / lam * (1 + 1e3 * eps)
+        scale = np.linalg.norm(A.astype(float), 2) * 1e4 + lam
+        assert _residual(A.astype(float), G.astype(float), X, V.astype(float), lam) <= \
+            16 * m * eps * scale * np.linalg.norm(X) + 16 * m * eps * np.linalg.norm(V.astype(float))
+
+
+def test_extreme_scales_of_the_factors():
+    A = np.array([[2.0, 1, 0], [1, 2, 1], [0, 1, 2]])
+    V = np.ones((2, 3))
+    for a, g in ((1e155, 1.0), (1e160, 1e-160), (1e-160, 1e160)):  # e² of T alone would overflow or underflow
+        expected = _dense_solve(A * a, np.eye(2) * g, V, 1.0)
+        assert _rel(kfac_solve_exact(A * a, np.eye(2) * g, V, 1.0), expected) < 1e-12
+
+
+def test_an_indefinite_factor_at_a_tiny_scale_is_refused():
+    A = np.array([[0.0, 1e-170, 0], [1e-170, 0, 0], [0, 0, 0]])  # eigenvalues ±1e-170, 0
+    with pytest.raises(ValueError, match="A must be positive semi-definite"):
+        kronecker_tridiagonal(A, np.eye(2))
