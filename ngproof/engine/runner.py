@@ -2,7 +2,9 @@
 
 Each claim runs in a worker process; a claim that overruns its limit has its
 worker killed (sympy cannot be interrupted any other way) and replaced, and
-the run goes on.  A worker that dies mid-claim costs that claim an ``error``.
+the run goes on.  A limit counts from the moment the worker begins the claim
+(it says so first), not from the fork: a fresh worker on a loaded machine may
+take a second to start.  A worker that dies mid-claim costs that claim an ``error``.
 Workers are forked from the parent, which has already loaded the catalogue;
 where fork is unavailable they load it again from the same paths.
 """
@@ -77,6 +79,10 @@ def portable(answer: Answer) -> Answer:
     return answer
 
 
+STARTED = "started"  # a worker's word that it has begun the claim it was sent
+STARTUP_GRACE = 30.0  # seconds a fresh worker may take to begin its first claim
+
+
 def _worker(conn, paths: list[str], seed: int, profile: str) -> None:
     gc.freeze()  # what a forked worker inherits is never collected here, nor copied by the collector's writes
     if not _registry:
@@ -86,6 +92,7 @@ def _worker(conn, paths: list[str], seed: int, profile: str) -> None:
         claim_id = conn.recv()
         if claim_id is None:
             return
+        conn.send(STARTED)  # the claim's time limit counts from here, not from the fork
         conn.send(portable(execute(_registry[claim_id], seed, profile)))
 
 
@@ -97,9 +104,10 @@ class _Worker:
         child.close()
         self.claim: Claim | None = None
         self.started = 0.0
+        self.begun = False  # has the worker said it began its claim?
 
     def assign(self, claim: Claim) -> None:
-        self.claim, self.started = claim, time.perf_counter()
+        self.claim, self.started, self.begun = claim, time.perf_counter(), False
         self.conn.send(claim.id)
 
     def stop(self) -> None:
@@ -158,8 +166,10 @@ def run_claims(
             busy = [w for w in workers if w.claim]
             # a claim's own limit may be tighter than the run's, never looser: --timeout is a hard cap
             limit = {id(w): min(w.claim.timeout or timeout, timeout) for w in busy}
+            # until a worker has begun its claim, it may take STARTUP_GRACE to get there
+            wait_limit = {id(w): limit[id(w)] if w.begun else max(limit[id(w)], STARTUP_GRACE) for w in busy}
             now = time.perf_counter()
-            wait_for = max(0.0, min(w.started + limit[id(w)] - now for w in busy))
+            wait_for = max(0.0, min(w.started + wait_limit[id(w)] - now for w in busy))
             ready = wait([w.conn for w in busy], timeout=wait_for)
             for index, worker in enumerate(workers):
                 if worker.claim is None:
@@ -167,7 +177,11 @@ def run_claims(
                 elapsed = time.perf_counter() - worker.started
                 if worker.conn in ready:
                     try:
-                        status, seconds, evidence, output = worker.conn.recv()
+                        message = worker.conn.recv()
+                        if message == STARTED:  # a fresh worker may take a while to fork on a loaded machine
+                            worker.started, worker.begun = time.perf_counter(), True
+                            continue
+                        status, seconds, evidence, output = message
                         finish(ClaimResult(worker.claim, status, seconds, evidence, output=output))
                         worker.claim = None
                         continue
@@ -176,8 +190,10 @@ def run_claims(
                         code = worker.process.exitcode
                         detail = f"the worker process died while running this claim (exit code {code})"
                         finish(ClaimResult(worker.claim, "error", elapsed, [Evidence("numeric", "error", detail)]))
-                elif elapsed >= limit[id(worker)]:
-                    detail = f"no result within the per-claim limit of {limit[id(worker)]:g} s; worker killed"
+                elif elapsed >= wait_limit[id(worker)]:
+                    detail = (f"no result within the per-claim limit of {limit[id(worker)]:g} s; worker killed"
+                              if worker.begun else f"the worker did not start within {wait_limit[id(worker)]:g} s; "
+                              "worker killed")
                     finish(ClaimResult(worker.claim, "timeout", elapsed, [Evidence("numeric", "timeout", detail)]))
                 else:
                     continue
