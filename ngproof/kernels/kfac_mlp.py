@@ -78,12 +78,13 @@ def _sampled_residuals(model, z, rng, samples: int) -> np.ndarray:
     return -np.sqrt(2.0 / k) * rng.standard_normal((n, samples, k)).astype(z.dtype)
 
 
-def _exact_columns(model, z, cols: slice) -> np.ndarray:
-    """Columns ``cols`` of the loss Hessian's square root, per example: (N, c, K)."""
+def _exact_columns(model, z, cols: slice, probs=None) -> np.ndarray:
+    """Columns ``cols`` of the loss Hessian's square root, per example: (N, c, K);
+    ``probs``, ``softmax(z)`` for cross-entropy, may be passed to compute it once for all blocks."""
     n, k = z.shape
     idx = np.arange(k)[cols]
     if model.loss_name == "cross_entropy":
-        probs = _softmax(z)
+        probs = _softmax(z) if probs is None else probs
         out = -np.repeat(probs[:, None, :], idx.shape[0], axis=1)
         out[:, np.arange(idx.shape[0]), idx] += 1
         out *= np.sqrt(probs[:, idx])[:, :, None]
@@ -125,8 +126,9 @@ def _blocks(model, params, inputs, pre, y, fisher: str, seed: int, mc_samples: i
     if fisher == "exact":
         width = max(model.sizes[1:])
         chunk = max(1, min(k, CHUNK_ELEMENTS // max(1, n * width)))
+        probs = _softmax(z) if model.loss_name == "cross_entropy" else None
         for start in range(0, k, chunk):
-            seeds = _exact_columns(model, z, slice(start, start + chunk))
+            seeds = _exact_columns(model, z, slice(start, start + chunk), probs)
             yield model._backward(params, inputs, pre, seeds), 1.0 / n
     elif fisher == "mc":
         residual = _sampled_residuals(model, z, np.random.default_rng(seed), mc_samples)
